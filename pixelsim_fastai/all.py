@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/02_all.ipynb #ca2c1149
+# %% ../nbs/02_all.ipynb #4a04200f
 from . import core, learner
 from .core import *
 from .learner import *
