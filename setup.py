@@ -25,5 +25,5 @@ setuptools.setup(
     include_package_data=True, zip_safe=False, python_requires='>='+min_python,
     install_requires=cfg['requirements'].split(),
     extras_require={'dev': cfg['dev_requirements'].split()},
-    entry_points={'nbdev': [f'{lib}={lib}._modidx:d']},
+    entry_points={'console_scripts': cfg['console_scripts'].split(), 'nbdev': [f'{lib}={lib}._modidx:d']},
 )

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/02_all.ipynb #4a04200f
+# %% ../nbs/02_all.ipynb #728fd59e
 from . import core, learner
 from .core import *
 from .learner import *
