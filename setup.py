@@ -24,6 +24,7 @@ setuptools.setup(
     packages=setuptools.find_packages(include=[lib, lib+'.*']),
     include_package_data=True, zip_safe=False, python_requires='>='+min_python,
     install_requires=cfg['requirements'].split(),
-    extras_require={'dev': cfg['dev_requirements'].split()},
+    extras_require={'dev': cfg['dev_requirements'].split() + cfg['distributed_requirements'].split(),
+                    'distributed': cfg['distributed_requirements'].split()},
     entry_points={'console_scripts': cfg['console_scripts'].split(), 'nbdev': [f'{lib}={lib}._modidx:d']},
 )

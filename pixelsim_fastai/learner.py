@@ -6,10 +6,12 @@
 from __future__ import annotations
 from fastai.basics import *
 from fastai.callback.progress import *
+from fastai.distributed import *
+import torch.distributed as dist
 from .core import *
 
 # %% auto #0
-__all__ = ['one_pass_dl', 'fit_temperature', 'MeanTemplate', 'TemplateLearner']
+__all__ = ['one_pass_dl', 'shard_positions', 'ShardDL', 'fit_temperature', 'MeanTemplate', 'TemplateLearner']
 
 # %% ../nbs/01_learner.ipynb #fc8d361b
 def _eval_view(ds):
@@ -23,6 +25,55 @@ def one_pass_dl(dl:DataLoader) -> DataLoader:
     if not hasattr(dl, 'new'):
         raise TypeError(f"{type(dl).__name__} is not a fastai DataLoader: build the DataLoaders with fastai (`DataBlock`, `ImageDataLoaders`, or `DataLoaders(DataLoader(...), DataLoader(...))`).")
     return dl.new(_eval_view(dl.dataset), shuffle=False, drop_last=False)
+
+# %% ../nbs/01_learner.ipynb #1767225d
+def _last_round(n, bs, world):
+    "Where the last round of `world*bs` items starts, and how many of its items each process reads"
+    step = world*bs
+    last = (n-1)//step*step
+    return last, [(n-last)//world + (r < (n-last)%world) for r in range(world)]
+
+def shard_positions(
+    n:int, # Items in the pass
+    bs:int, # Batch size of each process
+    rank:int, # This process
+    world:int, # Number of processes
+) -> list: # Positions this process reads, in order; -1 marks a padding item
+    "The positions of a pass over `n` items that process `rank` of `world` reads: its `bs` slice of each round of `world*bs` items, and an even share of the last round"
+    if not n: return []
+    last,sizes = _last_round(n, bs, world)
+    start = last + sum(sizes[:rank])
+    return [p for s in range(0, last, world*bs) for p in range(s+rank*bs, s+(rank+1)*bs)] + (list(range(start, start+sizes[rank])) or [-1])
+
+# %% ../nbs/01_learner.ipynb #371f81db
+def _world() -> int:
+    "Number of processes of `torch.distributed`, 1 when it is not initialised"
+    return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
+
+class ShardDL(DistributedDL):
+    "The share of this process of one in-order pass of `dl` (see `shard_positions`)"
+    def __init__(self, dl:DataLoader, rank:int|None=None, world_size:int|None=None):
+        if rank is None: rank,world_size = dist.get_rank(),dist.get_world_size()
+        super().__init__(dl, rank, world_size)
+        self.positions = shard_positions(dl.n, dl.bs, self.rank, self.world_size)
+        self.last_sizes = _last_round(dl.n, dl.bs, self.world_size)[1] if dl.n else []
+
+    def __len__(self): return -(-self.dl.n//(self.world_size*self.bs))
+    def get_idxs(self):
+        idxs = list(self.dl.get_idxs())
+        return [idxs[max(p, 0)] for p in self.positions]
+    def to_detach(self, b, cpu=True, gather=True):
+        "Detach `b` without gathering: validation batches are gathered by `gather`"
+        return to_detach(b, cpu, gather=False)
+
+    def gather(self, t:Tensor, i:int) -> Tensor:
+        "Batch `i` of every process concatenated in pass order, padding dropped"
+        sizes = [self.bs]*self.world_size if i < len(self)-1 else self.last_sizes
+        padded = t.as_subclass(Tensor).new_zeros(max(sizes), *t.shape[1:])
+        padded[:sizes[self.rank]] = t[:sizes[self.rank]]
+        parts = [torch.empty_like(padded) for _ in sizes]
+        dist.all_gather(parts, padded)
+        return retain_type(torch.cat([o[:s] for o,s in zip(parts, sizes)]), old=t)
 
 # %% ../nbs/01_learner.ipynb #7a1319f7
 def fit_temperature(
@@ -66,10 +117,12 @@ class MeanTemplate(Callback):
         return self.model.templates
 
     def before_train(self):
-        "Swap the training loader for one pass over every item, and start the sums from zero"
-        self.learn.dl = one_pass_dl(self.dl)
+        "Swap the training loader for one pass over every item (this process's share under `torch.distributed`), and start the sums from zero"
+        dl = one_pass_dl(self.dl)
+        self.learn.dl = ShardDL(dl) if _world() > 1 else dl
         self.sums,self.counts,self.shape,self.sample,self.seen = None,None,None,L(),0
         n = len(self.dl.dataset)
+        self.positions = tensor(self.dl.positions) if isinstance(self.dl, ShardDL) else torch.arange(n)
         self.in_sample = torch.zeros(n, dtype=torch.bool)
         self.in_sample[torch.randperm(n, generator=torch.Generator().manual_seed(self.seed))[:self.n_sample]] = True
         self.learn.loss = tensor(float('nan'))
@@ -79,10 +132,13 @@ class MeanTemplate(Callback):
         if not self.training: return
         if len(self.xb) != 1: raise ValueError(f"A TemplateLearner needs DataLoaders with one input, not {len(self.xb)}.")
         x,y = self.x.as_subclass(Tensor),self.y.as_subclass(Tensor)
-        self.accumulate(x, y)
-        keep = self.in_sample[self.seen:self.seen+len(y)].to(x.device)
+        pos = self.positions[self.seen:self.seen+len(y)]
         self.seen += len(y)
-        if keep.any(): self.sample.append((x[keep], y[keep]))
+        n_real = int((pos >= 0).sum())  # a padding item can only end the pass
+        x,y,pos = x[:n_real],y[:n_real],pos[:n_real]
+        self.accumulate(x, y)
+        keep = self.in_sample[pos]
+        if keep.any(): self.sample.append((x[keep.to(x.device)], y[keep.to(y.device)], pos[keep]))
         raise CancelBatchException()
 
     def accumulate(self, x:Tensor, y:Tensor):
@@ -91,17 +147,28 @@ class MeanTemplate(Callback):
         if self.shape is None: self.shape = x.shape[1:]
         if x.shape[1:] != self.shape:
             raise ValueError(f"Training images of shapes {tuple(self.shape)} and {tuple(x.shape[1:])}: give them one size (e.g. `item_tfms=Resize(...)`).")
+        if not len(y): return
         vocab = getattr(self.dls, 'vocab', None)
         n_classes = len(vocab) if vocab is not None else int(y.max())+1
-        if self.sums is None or n_classes > len(self.sums): self._grow(n_classes, x)
+        if self.sums is None or n_classes > len(self.sums): self._grow(n_classes, x.device)
         self.sums.index_add_(0, y, x.flatten(1).double())
         self.counts += torch.bincount(y, minlength=len(self.counts))
 
-    def _grow(self, n_classes, x):
+    def _grow(self, n_classes, device):
         "Make room for `n_classes` classes in the sums and counts"
-        sums,counts = x.new_zeros(n_classes, self.shape.numel(), dtype=torch.float64),x.new_zeros(n_classes, dtype=torch.long)
+        sums = torch.zeros(n_classes, self.shape.numel(), dtype=torch.float64, device=device)
+        counts = torch.zeros(n_classes, dtype=torch.long, device=device)
         if self.sums is not None: sums[:len(self.sums)],counts[:len(self.counts)] = self.sums,self.counts
         self.sums,self.counts = sums,counts
+
+    def _all_reduce(self):
+        "Add up the sums and counts of every process"
+        n = tensor(0 if self.sums is None else len(self.sums)).to(self.model.temperature.device)
+        dist.all_reduce(n, dist.ReduceOp.MAX)
+        if not n: return
+        if self.sums is None or len(self.sums) < n: self._grow(int(n), n.device)
+        dist.all_reduce(self.sums)
+        dist.all_reduce(self.counts)
 
     def means(self) -> Tensor:
         "The mean image of each class from the sums and counts, checking that every class has items"
@@ -112,18 +179,39 @@ class MeanTemplate(Callback):
         if not torch.isfinite(self.sums).all(): raise ValueError("The training images contain NaN or infinite pixels: clean or drop them before fitting.")
         return (self.sums/self.counts[:,None]).float().view(-1, *self.shape)
 
+    def _sample_distances(self):
+        "Distances to the templates of the training sample and its classes, in pass order, from every process"
+        rows = (self.in_sample.cumsum(0)-1).to(self.model.templates.device)
+        d = self.model.templates.new_zeros(int(self.in_sample.sum()), len(self.model.templates))
+        y = torch.zeros(len(d), dtype=torch.long, device=d.device)
+        if self.sample:
+            xs,ys,ps = map(torch.cat, zip(*self.sample))
+            idx = rows[ps.to(d.device)]
+            d[idx],y[idx] = self.model.distances(xs),ys
+        if isinstance(self.dl, ShardDL): dist.all_reduce(d); dist.all_reduce(y)
+        return d,y
+
     def after_train(self):
         "Set the templates and the temperature, and record the training loss"
+        if isinstance(self.dl, ShardDL): self._all_reduce()
         self.model.templates.data = self.means()
-        x,y = map(torch.cat, zip(*self.sample))
-        d = self.model.distances(x)
+        d,y = self._sample_distances()
         self.model.temperature.fill_(fit_temperature(d, y) if self.temperature is None else self.temperature)
-        self.sample,self.in_sample = L(),None
+        self.sample,self.in_sample,self.positions = L(),None,None
         if hasattr(self.learn, 'recorder'):
             self.learn.loss = F.cross_entropy(-d/self.model.temperature, y)
             self.recorder.smooth_loss.reset()
             self.recorder.smooth_loss.accumulate(self.learn)
             self.learn.smooth_loss = self.recorder.smooth_loss.value
+
+    def before_validate(self):
+        "Under `torch.distributed`, validate this process's share of the validation set"
+        if self.dl is self.dls.valid and _world() > 1: self.learn.dl = ShardDL(one_pass_dl(self.dl))
+
+    def after_pred(self):
+        "Under `torch.distributed`, gather the validation batches of every process, so that the loss and metrics cover every item once"
+        if isinstance(self.dl, ShardDL):
+            self.learn.pred,self.learn.yb = self.dl.gather(self.pred, self.iter),tuple(self.dl.gather(y, self.iter) for y in self.yb)
 
 # %% ../nbs/01_learner.ipynb #2dec1104
 class TemplateLearner(Learner):
@@ -158,3 +246,35 @@ def show_templates(self:TemplateLearner,
     if isinstance(self.dls.train, TfmdDL): t = self.dls.train.after_batch.decode(TensorImage(t))
     vocab = getattr(self.dls, 'vocab', None)
     show_images(t.cpu(), nrows=nrows, titles=[str(o) for o in ifnone(vocab, range(len(t)))], **kwargs)
+
+# %% ../nbs/01_learner.ipynb #1247f2e5
+@patch
+def to_distributed(self:TemplateLearner,
+    sync_bn:bool=True, # Ignored: a template model has no batch norm
+    **kwargs # Accelerate options: a TemplateLearner has no use for them, so there must be none
+):
+    "Join the `torch.distributed` process group of a `torchrun` or `accelerate launch` (gloo on the CPU, nccl on GPUs); `distrib_ctx` calls it"
+    if kwargs: raise TypeError(f"A TemplateLearner does not use Accelerate: drop {', '.join(kwargs)} from `distrib_ctx`.")
+    self.owns_group = not dist.is_initialized()
+    if self.owns_group:
+        cuda = self.dls.device is not None and torch.device(self.dls.device).type == 'cuda'
+        if cuda:
+            device = torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0)))
+            torch.cuda.set_device(device)
+            self.dls.to(device)
+        dist.init_process_group('nccl' if cuda else 'gloo')
+    if rank_distrib():
+        self.remove_cb(ProgressCallback)
+        self.logger,self.rank0_logger = noop,self.logger
+    return self
+
+@patch
+def detach_distributed(self:TemplateLearner):
+    "Undo `to_distributed`: leave the process group it joined, and give every process its progress bar and logger back"
+    if num_distrib() <= 1: return self
+    if getattr(self, 'owns_group', False): dist.destroy_process_group()
+    self.owns_group = False
+    if rank_distrib():
+        if not hasattr(self, 'progress'): self.add_cb(ProgressCallback())
+        self.logger = self.rank0_logger
+    return self
