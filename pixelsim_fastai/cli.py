@@ -10,7 +10,7 @@ warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')  #
 warnings.filterwarnings('ignore', message='load_learner` uses Python')  # said once, in `pixelsim predict --help`
 from fastai.vision.all import *
 from sklearn.datasets import load_digits
-from .core import loss_funcs
+from .core import distance_funcs
 from .learner import *
 
 # %% auto #0
@@ -142,7 +142,7 @@ def _pixelsim_parser() -> argparse.ArgumentParser:
     "The `pixelsim` command's arguments"
     p = argparse.ArgumentParser(prog='pixelsim', description="Fastbook's pixel-similarity baseline: one mean template per class, nearest template wins.")
     sub = p.add_subparsers(dest='command', required=True)
-    dist = dict(choices=list(loss_funcs), default='l1', help="distance: mean absolute (l1) or mean squared (mse) difference (default: %(default)s)")
+    dist = dict(choices=list(distance_funcs), default='l1', help="distance: mean absolute (l1) or mean squared (mse) difference, or one minus the cosine similarity (cos) (default: %(default)s)")
     f = sub.add_parser('fit', help='fit on an image folder and write pictures, figures and the model',
                        description='Fit a TemplateLearner on an image folder: ImageNet-style train/ and valid/ folders of class folders, '
                                    'or one folder of class folders split at random by --valid-pct. Prints per-class and overall accuracy '

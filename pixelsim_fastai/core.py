@@ -8,25 +8,29 @@ from fastai.torch_imports import *
 from fastai.torch_core import *
 
 # %% auto #0
-__all__ = ['loss_funcs', 'broadcast_distance', 'template_distance', 'TemplateModel']
+__all__ = ['distance_funcs', 'broadcast_distance', 'template_distance', 'TemplateModel']
 
-# %% ../nbs/00_core.ipynb #861ad65d
-loss_funcs = dict(l1=F.l1_loss, mse=F.mse_loss)
+# %% ../nbs/00_core.ipynb #7d1bd35a
+distance_funcs = dict(
+    l1=lambda a,b: F.l1_loss(a, b, reduction='none').mean(-1),   # mean absolute difference
+    mse=lambda a,b: F.mse_loss(a, b, reduction='none').mean(-1), # mean squared difference
+    cos=lambda a,b: 1-F.cosine_similarity(a, b, dim=-1),         # one minus the cosine similarity
+)
 
 def _check_dist(dist:str) -> str:
-    "Check that `dist` names one of `loss_funcs`"
-    if dist not in loss_funcs: raise ValueError(f"Unknown dist={dist!r}: use one of {', '.join(map(repr, loss_funcs))}.")
+    "Check that `dist` names one of `distance_funcs`"
+    if dist not in distance_funcs: raise ValueError(f"Unknown dist={dist!r}: use one of {', '.join(map(repr, distance_funcs))}.")
     return dist
 
 # %% ../nbs/00_core.ipynb #52969248
 def broadcast_distance(
     x:Tensor, # Flattened images, (n, pixels)
     templates:Tensor, # Flattened templates, (c, pixels)
-    dist:str='l1', # 'l1' (mean absolute difference) or 'mse' (mean squared difference)
+    dist:str='l1', # A key of `distance_funcs`: 'l1', 'mse' or 'cos'
     max_bytes:int=2**27, # Largest broadcast piece computed at once
 ) -> Tensor: # (n, c) distances
-    "Mean `dist` between each image of `x` and each template by broadcasting `F.l1_loss`/`F.mse_loss`, in pieces of at most `max_bytes`"
-    f = loss_funcs[_check_dist(dist)]
+    "`dist` between each image of `x` and each template by broadcasting its `distance_funcs` entry, in pieces of at most `max_bytes`"
+    f = distance_funcs[_check_dist(dist)]
     (n,p),c = x.shape,len(templates)
     pairs = max(1, max_bytes // (p*x.element_size()))
     rows = min(n, pairs)
@@ -37,38 +41,48 @@ def broadcast_distance(
         for j in range(0, c, cols):
             tj = templates[None, j:j+cols]
             shape = (len(xi), tj.shape[1], p)
-            res[i:i+rows, j:j+cols] = f(xi.expand(shape), tj.expand(shape), reduction='none').mean(-1)
+            res[i:i+rows, j:j+cols] = f(xi.expand(shape), tj.expand(shape))
     return res
 
-# %% ../nbs/00_core.ipynb #970aab22
-def _sum_sq_diff(x, t): return ((x*x).sum(1, keepdim=True) - 2*x@t.T + (t*t).sum(1)).clamp_min_(0)
-def _sum_abs_diff(x, t): return torch.cdist(x, t, p=1)
-_sum_funcs = dict(l1=_sum_abs_diff, mse=_sum_sq_diff)
+# %% ../nbs/00_core.ipynb #93628804
+def _mean_sq_diff(x, t): return ((x*x).sum(1, keepdim=True) - 2*x@t.T + (t*t).sum(1)).clamp_min_(0) / x.shape[1]
+def _mean_abs_diff(x, t): return torch.cdist(x, t, p=1) / x.shape[1]
+def _cos_dist(x, t): return (1 - F.normalize(x, dim=1)@F.normalize(t, dim=1).T).clamp_min_(0)
+_fast_funcs = dict(l1=_mean_abs_diff, mse=_mean_sq_diff, cos=_cos_dist)
 
 def template_distance(
     x:Tensor, # Flattened images, (n, pixels)
     templates:Tensor, # Flattened templates, (c, pixels)
-    dist:str='l1', # 'l1' (mean absolute difference) or 'mse' (mean squared difference)
+    dist:str='l1', # A key of `distance_funcs`: 'l1', 'mse' or 'cos'
 ) -> Tensor: # (n, c) distances
-    "Mean `dist` between each image of `x` and each template, as `broadcast_distance` computes it, without the broadcast"
-    return _sum_funcs[_check_dist(dist)](x, templates) / x.shape[1]
+    "`dist` between each image of `x` and each template, as `broadcast_distance` computes it, without the broadcast"
+    return _fast_funcs[_check_dist(dist)](x, templates)
 
-# %% ../nbs/00_core.ipynb #c502eaf9
+# %% ../nbs/00_core.ipynb #c06164d9
 class TemplateModel(Module):
-    "Scores each class by minus the `dist` between the image and the class template, divided by `temperature`"
-    def __init__(self, dist:str='l1'):
-        self.dist = _check_dist(dist)
+    "Scores each class by minus the `dist` between the image's features (its pixels, or `body(x)`) and the class template, divided by `temperature`"
+    def __init__(self,
+        dist:str='l1', # A key of `distance_funcs`: 'l1', 'mse' or 'cos'
+        body:nn.Module|None=None, # Maps images to the features the templates are made of; `None` uses the pixels
+    ):
+        self.dist,self.body = _check_dist(dist),body
         self.templates = nn.Parameter(torch.empty(0), requires_grad=False)
         self.register_buffer('temperature', tensor(1.))
 
     def forward(self, x:Tensor) -> Tensor: return -self.distances(x)/self.temperature
 
+    def features(self, x:Tensor) -> Tensor:
+        "What the templates are made of: the pixels of `x`, or `body(x)`"
+        return x.as_subclass(Tensor) if self.body is None else self.body(x).as_subclass(Tensor)
+
     def distances(self, x:Tensor) -> Tensor:
         "The (n, n_classes) distances between the images `x` and the templates"
         if not self.templates.numel(): raise RuntimeError("The templates are not built yet: call `learn.fit()` before predicting or validating.")
-        if x.shape[1:] != self.templates.shape[1:]:
-            raise ValueError(f"Images of shape {tuple(x.shape[1:])} do not match the templates' {tuple(self.templates.shape[1:])}: "
-                             "resize them (e.g. `item_tfms=Resize(...)`) to the size and channels the templates were built with.")
-        d = template_distance(x.as_subclass(Tensor).flatten(1), self.templates.flatten(1), self.dist)
+        f = self.features(x)
+        if f.shape[1:] != self.templates.shape[1:]:
+            what = 'Images' if self.body is None else 'Features of the body'
+            raise ValueError(f"{what} of shape {tuple(f.shape[1:])} do not match the templates' {tuple(self.templates.shape[1:])}: "
+                             "resize the images (e.g. `item_tfms=Resize(...)`) to the size and channels the templates were built with.")
+        d = template_distance(f.flatten(1), self.templates.flatten(1), self.dist)
         if not torch.isfinite(d).all(): raise ValueError("The images contain NaN or infinite pixels: clean or drop them before predicting.")
         return d

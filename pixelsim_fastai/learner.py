@@ -101,26 +101,47 @@ def _check_targets(y:Tensor):
                          "(single-label classification, e.g. a `CategoryBlock`); multi-label and regression targets have no class template.")
     if len(y) and y.min() < 0: raise ValueError(f"Negative class index {y.min().item()}: class indices go from 0 to n_classes-1.")
 
+# %% ../nbs/01_learner.ipynb #fab856ef
+def _pixel_levels(x:Tensor) -> Tensor:
+    "The 8-bit levels (0 to 255) of pixels that fastai's `IntToFloatTensor` scaled to [0, 1]"
+    scaled = x.flatten(1).float()*255
+    levels = scaled.round()
+    if len(x) and (not torch.isfinite(scaled).all() or (levels-scaled).abs().max() > 1e-3 or levels.min() < 0 or levels.max() > 255):
+        raise ValueError("stat='median' counts the 256 levels of 8-bit pixels, but these inputs are not 8-bit pixels scaled to [0, 1] "
+                         "(as fastai's `IntToFloatTensor` gives, with no `Normalize` and no `body`): use stat='mean' for them.")
+    return levels.long()
+
+def _histogram_median(hist:Tensor, counts:Tensor) -> Tensor:
+    "Per-class, per-pixel median of pixels scaled to [0, 1], from `hist` (classes, pixels, 256 levels); the mean of the two middle values for even counts, as `np.median`"
+    cum = hist.cumsum(-1)
+    middle = lambda k: (cum <= k[:,None,None]).sum(-1)  # the level of the k-th smallest value (0-based)
+    return (middle((counts-1)//2) + middle(counts//2)).float()/510
+
 # %% ../nbs/01_learner.ipynb #93f28f19
 class MeanTemplate(Callback):
-    "Builds the class templates, the mean training image of each class, in one streaming pass during `fit`"
+    "Builds the class templates, the mean (or median) training image of each class, in one streaming pass during `fit`"
     order = TrainEvalCallback.order+1
     def __init__(self,
         temperature:float|None=None, # Fixed temperature; `None` fits it on a sample of training items
+        stat:str='mean', # 'mean', or 'median' (the L1-optimal centre; 8-bit images only)
         n_sample:int=1024, # Size of the random training sample the temperature and `train_loss` are computed on
         seed:int=0, # Seed of that sample
-    ): store_attr()
+    ):
+        if stat not in ('mean', 'median'): raise ValueError(f"Unknown stat={stat!r}: use 'mean' or 'median'.")
+        store_attr()
+        self.totals = None
 
     @property
     def templates(self) -> Tensor:
-        "The class templates, (n_classes, *image_shape), on the model's device"
+        "The class templates, (n_classes, *feature_shape), on the model's device"
         return self.model.templates
 
     def before_train(self):
-        "Swap the training loader for one pass over every item (this process's share under `torch.distributed`), and start the sums from zero"
+        "Swap the training loader for one pass over every item (this process's share under `torch.distributed`), and start the totals from zero"
         dl = one_pass_dl(self.dl)
         self.learn.dl = ShardDL(dl) if _world() > 1 else dl
-        self.sums,self.counts,self.shape,self.sample,self.seen = None,None,None,L(),0
+        self.model.eval()  # a `body` computes features as it will when predicting (no dropout, fixed batch norm)
+        self.totals,self.counts,self.shape,self.sample,self.seen = None,None,None,L(),0
         n = len(self.dl.dataset)
         self.positions = tensor(self.dl.positions) if isinstance(self.dl, ShardDL) else torch.arange(n)
         self.in_sample = torch.zeros(n, dtype=torch.bool)
@@ -128,73 +149,83 @@ class MeanTemplate(Callback):
         self.learn.loss = tensor(float('nan'))
 
     def before_batch(self):
-        "While training, add the batch to the class sums instead of a training step"
+        "While training, add the batch to the class totals instead of a training step"
         if not self.training: return
         if len(self.xb) != 1: raise ValueError(f"A TemplateLearner needs DataLoaders with one input, not {len(self.xb)}.")
-        x,y = self.x.as_subclass(Tensor),self.y.as_subclass(Tensor)
+        y = self.y.as_subclass(Tensor)
         pos = self.positions[self.seen:self.seen+len(y)]
         self.seen += len(y)
         n_real = int((pos >= 0).sum())  # a padding item can only end the pass
-        x,y,pos = x[:n_real],y[:n_real],pos[:n_real]
-        self.accumulate(x, y)
+        with torch.no_grad(): f = self.model.features(self.x[:n_real])
+        y,pos = y[:n_real],pos[:n_real]
+        self.accumulate(f, y)
         keep = self.in_sample[pos]
-        if keep.any(): self.sample.append((x[keep.to(x.device)], y[keep.to(y.device)], pos[keep]))
+        if keep.any(): self.sample.append((f[keep.to(f.device)], y[keep.to(y.device)], pos[keep]))
         raise CancelBatchException()
 
-    def accumulate(self, x:Tensor, y:Tensor):
-        "Add images `x` of classes `y` to the per-class sums and counts"
+    def accumulate(self, f:Tensor, y:Tensor):
+        "Add the features `f` (the pixels, or `body(x)`) of classes `y` to the per-class totals and counts"
         _check_targets(y)
-        if self.shape is None: self.shape = x.shape[1:]
-        if x.shape[1:] != self.shape:
-            raise ValueError(f"Training images of shapes {tuple(self.shape)} and {tuple(x.shape[1:])}: give them one size (e.g. `item_tfms=Resize(...)`).")
+        if self.shape is None: self.shape = f.shape[1:]
+        if f.shape[1:] != self.shape:
+            raise ValueError(f"Training images of shapes {tuple(self.shape)} and {tuple(f.shape[1:])}: give them one size (e.g. `item_tfms=Resize(...)`).")
         if not len(y): return
         vocab = getattr(self.dls, 'vocab', None)
         n_classes = len(vocab) if vocab is not None else int(y.max())+1
-        if self.sums is None or n_classes > len(self.sums): self._grow(n_classes, x.device)
-        self.sums.index_add_(0, y, x.flatten(1).double())
+        if int(y.max()) >= n_classes: raise ValueError(f"Class index {int(y.max())} is past the {n_classes} classes of the vocab: label new classes by name, in `DataLoaders` with a vocab.")
+        if self.totals is None or n_classes > len(self.totals): self._grow(n_classes, f.device)
+        if self.stat == 'mean': self.totals.index_add_(0, y, f.flatten(1).double())
+        else:
+            levels,p = _pixel_levels(f),self.shape.numel()
+            cells = ((y[:,None]*p + torch.arange(p, device=f.device))*256 + levels).flatten()
+            self.totals.view(-1).index_add_(0, cells, torch.ones_like(cells, dtype=self.totals.dtype))
         self.counts += torch.bincount(y, minlength=len(self.counts))
 
     def _grow(self, n_classes, device):
-        "Make room for `n_classes` classes in the sums and counts"
-        sums = torch.zeros(n_classes, self.shape.numel(), dtype=torch.float64, device=device)
+        "Make room for `n_classes` classes in the totals (float64 sums, or int32 counts of each pixel level) and counts"
+        p = self.shape.numel()
+        totals = (torch.zeros(n_classes, p, dtype=torch.float64, device=device) if self.stat == 'mean'
+                  else torch.zeros(n_classes, p, 256, dtype=torch.int32, device=device))
         counts = torch.zeros(n_classes, dtype=torch.long, device=device)
-        if self.sums is not None: sums[:len(self.sums)],counts[:len(self.counts)] = self.sums,self.counts
-        self.sums,self.counts = sums,counts
+        if self.totals is not None: totals[:len(self.totals)],counts[:len(self.counts)] = self.totals,self.counts
+        self.totals,self.counts = totals,counts
 
     def _all_reduce(self):
-        "Add up the sums and counts of every process"
-        n = tensor(0 if self.sums is None else len(self.sums)).to(self.model.temperature.device)
+        "Add up the totals and counts of every process"
+        n = tensor(0 if self.totals is None else len(self.totals)).to(self.model.temperature.device)
         dist.all_reduce(n, dist.ReduceOp.MAX)
         if not n: return
-        if self.sums is None or len(self.sums) < n: self._grow(int(n), n.device)
-        dist.all_reduce(self.sums)
+        if self.totals is None or len(self.totals) < n: self._grow(int(n), n.device)
+        dist.all_reduce(self.totals)
         dist.all_reduce(self.counts)
 
-    def means(self) -> Tensor:
-        "The mean image of each class from the sums and counts, checking that every class has items"
-        if self.sums is None: raise ValueError("The training set is empty: a TemplateLearner needs training images of every class.")
+    def centres(self) -> Tensor:
+        "The template of each class from the totals (the mean, or the median), checking that every class has items"
+        if self.totals is None: raise ValueError("The training set is empty: a TemplateLearner needs training images of every class.")
         vocab = getattr(self.dls, 'vocab', None)
         empty = [str(vocab[i] if vocab is not None else i) for i in torch.where(self.counts==0)[0].tolist()]
         if empty: raise ValueError(f"No training items for class(es) {', '.join(empty)}: add training images of every class, or drop the class from the labels.")
-        if not torch.isfinite(self.sums).all(): raise ValueError("The training images contain NaN or infinite pixels: clean or drop them before fitting.")
-        return (self.sums/self.counts[:,None]).float().view(-1, *self.shape)
+        if self.stat == 'median': return _histogram_median(self.totals, self.counts).view(-1, *self.shape)
+        if not torch.isfinite(self.totals).all(): raise ValueError("The training images contain NaN or infinite pixels: clean or drop them before fitting.")
+        return (self.totals/self.counts[:,None]).float().view(-1, *self.shape)
 
     def _sample_distances(self):
         "Distances to the templates of the training sample and its classes, in pass order, from every process"
-        rows = (self.in_sample.cumsum(0)-1).to(self.model.templates.device)
-        d = self.model.templates.new_zeros(int(self.in_sample.sum()), len(self.model.templates))
+        t = self.model.templates
+        rows = (self.in_sample.cumsum(0)-1).to(t.device)
+        d = t.new_zeros(int(self.in_sample.sum()), len(t))
         y = torch.zeros(len(d), dtype=torch.long, device=d.device)
         if self.sample:
-            xs,ys,ps = map(torch.cat, zip(*self.sample))
+            fs,ys,ps = map(torch.cat, zip(*self.sample))
             idx = rows[ps.to(d.device)]
-            d[idx],y[idx] = self.model.distances(xs),ys
+            d[idx],y[idx] = template_distance(fs.flatten(1), t.flatten(1), self.model.dist),ys
         if isinstance(self.dl, ShardDL): dist.all_reduce(d); dist.all_reduce(y)
         return d,y
 
     def after_train(self):
         "Set the templates and the temperature, and record the training loss"
         if isinstance(self.dl, ShardDL): self._all_reduce()
-        self.model.templates.data = self.means()
+        self.model.templates.data = self.centres()
         d,y = self._sample_distances()
         self.model.temperature.fill_(fit_temperature(d, y) if self.temperature is None else self.temperature)
         self.sample,self.in_sample,self.positions = L(),None,None
@@ -213,14 +244,44 @@ class MeanTemplate(Callback):
         if isinstance(self.dl, ShardDL):
             self.learn.pred,self.learn.yb = self.dl.gather(self.pred, self.iter),tuple(self.dl.gather(y, self.iter) for y in self.yb)
 
+    def update(self, dl:DataLoader):
+        "Add every item of `dl` to the totals (its new classes join the vocab) and rebuild the templates, in time proportional to `dl` only; the temperature stays"
+        if self.totals is None: raise RuntimeError("There is nothing to update yet: call `learn.fit()` first.")
+        device = self.model.temperature.device
+        saved = self.totals.to(device),self.counts.to(device),L(getattr(self.dls, 'vocab', None) or [])
+        self.totals,self.counts = saved[0].clone(),saved[1].clone()
+        try:
+            to_vocab = self._vocab_index(dl)
+            self.model.eval()
+            with torch.no_grad():
+                for b in one_pass_dl(dl):
+                    if len(b) != 2: raise ValueError(f"`update` needs batches of one input and one target, not {len(b)} tensors.")
+                    y = b[1].as_subclass(Tensor).to(device)
+                    self.accumulate(self.model.features(b[0].to(device)), y if to_vocab is None else to_vocab.to(device)[y])
+        except BaseException:
+            self.totals,self.counts = saved[:2]
+            if saved[2]: self.dls.vocab.items,self.dls.vocab.o2i = saved[2],saved[2].val2idx()
+            raise
+        self.model.templates.data = self.centres()
+
+    def _vocab_index(self, dl):
+        "Where each class of `dl` is in the learner's vocab, adding the new ones to it; `None` when there are plain class indices"
+        vocab,theirs = getattr(self.dls, 'vocab', None),getattr(dl, 'vocab', None)
+        if vocab is None or theirs is None: return None
+        for o in theirs:
+            if o not in vocab.o2i: vocab.o2i[o] = len(vocab); vocab.items.append(o)
+        return tensor([vocab.o2i[o] for o in theirs])
+
 # %% ../nbs/01_learner.ipynb #2dec1104
 class TemplateLearner(Learner):
-    "A `Learner` that classifies an image by its nearest class template under `dist` ('l1' or 'mse')"
+    "A `Learner` that classifies an image by its nearest class template under `dist` ('l1', 'mse' or 'cos')"
     @delegates(Learner.__init__, but=['model', 'loss_func', 'splitter'])
     def __init__(self,
         dls:DataLoaders, # Single-label classification `DataLoaders`
-        dist:str='l1', # 'l1' (mean absolute difference) or 'mse' (mean squared difference)
+        dist:str='l1', # 'l1' (mean absolute difference), 'mse' (mean squared difference) or 'cos' (for features)
         temperature:float|None=None, # Temperature of the probabilities; `None` fits it on the training data
+        stat:str='mean', # Template of a class: its 'mean' or (8-bit images) its 'median' image
+        body:nn.Module|None=None, # Build the templates from `body(x)` instead of the pixels
         cbs=None, # Further `Callback`s
         **kwargs
     ):
@@ -228,8 +289,8 @@ class TemplateLearner(Learner):
         if lf is not None and not isinstance(lf, CrossEntropyLossFlat):
             raise ValueError(f"These DataLoaders' targets come with the loss {lf}: a TemplateLearner needs single-label classification "
                              "(a `CategoryBlock` target, as `ImageDataLoaders` make); multi-label and regression targets have no class template.")
-        super().__init__(dls, TemplateModel(dist), loss_func=CrossEntropyLossFlat(), splitter=params,
-                         cbs=L(MeanTemplate(temperature))+L(cbs), **kwargs)
+        super().__init__(dls, TemplateModel(dist, body), loss_func=CrossEntropyLossFlat(), splitter=params,
+                         cbs=L(MeanTemplate(temperature, stat))+L(cbs), **kwargs)
 
     def fit(self, n_epoch:int=1, **kwargs):
         "Build the templates in one pass over the training set (each further epoch rebuilds them)"
@@ -246,6 +307,21 @@ def show_templates(self:TemplateLearner,
     if isinstance(self.dls.train, TfmdDL): t = self.dls.train.after_batch.decode(TensorImage(t))
     vocab = getattr(self.dls, 'vocab', None)
     show_images(t.cpu(), nrows=nrows, titles=[str(o) for o in ifnone(vocab, range(len(t)))], **kwargs)
+
+# %% ../nbs/01_learner.ipynb #18450932
+@patch
+@delegates(Learner.__init__, but=['model', 'loss_func'])
+def to_linear(self:TemplateLearner, **kwargs) -> Learner:
+    "A standard fastai `Learner` whose `nn.Linear` layer gives this MSE template classifier's probabilities, ready to train"
+    m = self.model
+    if m.dist != 'mse': raise ValueError(f"`to_linear` needs dist='mse', whose scores are linear in the image; this learner has dist={m.dist!r}.")
+    if not m.templates.numel(): raise RuntimeError("The templates are not built yet: call `learn.fit()` before `to_linear`.")
+    t = m.templates.flatten(1)
+    scale = 1/(t.shape[1]*m.temperature)
+    head = nn.Linear(t.shape[1], len(t)).to(t.device)
+    with torch.no_grad(): head.weight.copy_(2*t*scale); head.bias.copy_(-(t*t).sum(1)*scale)
+    model = nn.Sequential(*([] if m.body is None else [deepcopy(m.body)]), nn.Flatten(), head)
+    return Learner(self.dls, model, loss_func=CrossEntropyLossFlat(), **{'metrics': self.metrics, **kwargs})
 
 # %% ../nbs/01_learner.ipynb #1247f2e5
 @patch
