@@ -66,15 +66,18 @@ def fastbook():
     return ((d(v3, mean3) < d(v3, mean7)).sum() + (d(v7, mean7) < d(v7, mean3)).sum()).item()/(len(v3)+len(v7))
 
 def end_to_end(**kw):
+    "From the folder to the validation accuracy: `from_folder`, then `fit` (its own validation gives the accuracy)"
     dls = ImageDataLoaders.from_folder(path, train='train', valid='valid', **kw)
     learn = TemplateLearner(dls, metrics=accuracy)
-    with learn.no_bar(), learn.no_logging():
-        learn.fit()
-        return learn.validate()[1]
+    with learn.no_bar(), learn.no_logging(): learn.fit()
+    return learn.recorder.values[-1][-1]
 
 assert abs(fastbook() - end_to_end()) < 1e-6
 t_fastbook = median_time(fastbook)
 add('2', 'end to end: ImageDataLoaders defaults', median_time(end_to_end), t_fastbook, 'fastbook code')
+add('2', 'end to end: num_workers=0', median_time(lambda: end_to_end(num_workers=0)), t_fastbook, 'fastbook code')
+standard = dls.train.new(shuffle=False, drop_last=False)  # the same items through fastai's item pipeline
+add('2', 'one pass over the training items (ImageFileReader)', t_loop_train, median_time(lambda: loop(standard)), "fastai's item pipeline")
 
 # 3. The distance kernel on tensors in memory, against scikit-learn's NearestCentroid.predict on the same arrays
 def kernel_case(n, p, c, seed=0):

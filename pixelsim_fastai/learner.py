@@ -5,13 +5,14 @@
 # %% ../nbs/01_learner.ipynb #a5f03c95
 from __future__ import annotations
 from fastai.basics import *
+from fastai.vision.core import *
 from fastai.callback.progress import *
 from fastai.distributed import *
 import torch.distributed as dist
 from .core import *
 
 # %% auto #0
-__all__ = ['one_pass_dl', 'shard_positions', 'ShardDL', 'fit_temperature', 'MeanTemplate', 'TemplateLearner']
+__all__ = ['ImageFileReader', 'one_pass_dl', 'shard_positions', 'ShardDL', 'fit_temperature', 'MeanTemplate', 'TemplateLearner']
 
 # %% ../nbs/01_learner.ipynb #fc8d361b
 def _eval_view(ds):
@@ -20,11 +21,47 @@ def _eval_view(ds):
     if isinstance(ds, TfmdLists): return ds._new(ds.items, split_idx=1)
     return ds
 
+class ImageFileReader:
+    "Reads item `i` of an image-file `Datasets` and collates a batch as `PILImage.create` (or `PILImageBW.create`), `ToTensor` and fastai's collation make them, without the per-item transform dispatch"
+    def __init__(self, ds:Datasets, img_cls:type): store_attr()
+    def __call__(self, i:int) -> tuple:
+        "The image as a plain uint8 tensor (channels, height, width), and the item's other parts"
+        im,mode = Image.open(self.ds.tls[0].items[i]),self.img_cls._open_args['mode']
+        if im.mode == 'L' and mode == 'RGB': x = torch.from_numpy(np.array(im))[None].expand(3, -1, -1)  # what convert('RGB') makes of grey
+        else:
+            a = torch.from_numpy(np.array(im.convert(mode)))
+            x = a[None] if a.ndim == 2 else a.permute(2, 0, 1)
+        return (x, *(tl[i] for tl in self.ds.tls[1:]))
+
+    def collate(self, b:list) -> tuple:
+        "Stack the images of `b` into one `TensorImage` (or `TensorImageBW`), and collate the rest as fastai does"
+        xs,*rest = zip(*b)
+        try: x = torch.stack(xs)
+        except RuntimeError as e: collate_error(e, b); raise  # fastai's message: which items differ in size
+        return (self.img_cls._tensor_cls(x), *fa_collate(list(zip(*rest))))
+
+    @classmethod
+    def fits(cls, dl:DataLoader) -> type|None:
+        "The image class when `dl` reads image files with fastai's standard item pipeline (`PILImage.create`, `ToTensor`), else `None`"
+        ds = dl.dataset
+        if not (isinstance(dl, TfmdDL) and isinstance(ds, Datasets) and ds.n_inp == 1 and len(ds)): return None
+        if [type(f) for f in dl.after_item.fs] != [ToTensor]: return None
+        if [f.name for f in ds.tls[0].tfms.fs if f.name != 'noop'] != ['PILBase.create']: return None
+        items = ds.tls[0].items
+        if not (isinstance(items, (list, L)) and isinstance(items[0], (str, Path))): return None
+        img_cls = type(ds.tls[0][0])
+        return img_cls if img_cls in (PILImage, PILImageBW) else None
+
 def one_pass_dl(dl:DataLoader) -> DataLoader:
     "A copy of `dl` that yields every item exactly once, in order, without random augmentation"
     if not hasattr(dl, 'new'):
         raise TypeError(f"{type(dl).__name__} is not a fastai DataLoader: build the DataLoaders with fastai (`DataBlock`, `ImageDataLoaders`, or `DataLoaders(DataLoader(...), DataLoader(...))`).")
-    return dl.new(_eval_view(dl.dataset), shuffle=False, drop_last=False)
+    res = dl.new(_eval_view(dl.dataset), shuffle=False, drop_last=False)
+    img_cls = ImageFileReader.fits(res)
+    if img_cls is not None:
+        reader = ImageFileReader(res.dataset, img_cls)
+        res.create_item,res.after_item,res.create_batch = reader,Pipeline(),reader.collate
+    return res
 
 # %% ../nbs/01_learner.ipynb #1767225d
 def _last_round(n, bs, world):
@@ -236,8 +273,10 @@ class MeanTemplate(Callback):
             self.learn.smooth_loss = self.recorder.smooth_loss.value
 
     def before_validate(self):
-        "Under `torch.distributed`, validate this process's share of the validation set"
-        if self.dl is self.dls.valid and _world() > 1: self.learn.dl = ShardDL(one_pass_dl(self.dl))
+        "Read the validation set with `one_pass_dl` (fast for image files), only this process's share of it under `torch.distributed`"
+        if self.dl is not self.dls.valid: return
+        dl = one_pass_dl(self.dl)
+        self.learn.dl = ShardDL(dl) if _world() > 1 else dl
 
     def after_pred(self):
         "Under `torch.distributed`, gather the validation batches of every process, so that the loss and metrics cover every item once"
