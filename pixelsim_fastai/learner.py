@@ -208,8 +208,9 @@ class MeanTemplate(Callback):
             raise ValueError(f"Training images of shapes {tuple(self.shape)} and {tuple(f.shape[1:])}: give them one size (e.g. `item_tfms=Resize(...)`).")
         if not len(y): return
         vocab = getattr(self.dls, 'vocab', None)
-        n_classes = len(vocab) if vocab is not None else int(y.max())+1
-        if int(y.max()) >= n_classes: raise ValueError(f"Class index {int(y.max())} is past the {n_classes} classes of the vocab: label new classes by name, in `DataLoaders` with a vocab.")
+        top = int(y.max())  # one device sync for both uses
+        n_classes = len(vocab) if vocab is not None else top+1
+        if top >= n_classes: raise ValueError(f"Class index {top} is past the {n_classes} classes of the vocab: label new classes by name, in `DataLoaders` with a vocab.")
         if self.totals is None or n_classes > len(self.totals): self._grow(n_classes, f.device)
         if self.stat == 'mean': self.totals.index_add_(0, y, f.flatten(1).double())
         else:
@@ -365,7 +366,7 @@ def to_linear(self:TemplateLearner, **kwargs) -> Learner:
 # %% ../nbs/01_learner.ipynb #1247f2e5
 @patch
 def to_distributed(self:TemplateLearner,
-    sync_bn:bool=True, # Ignored: a template model has no batch norm
+    sync_bn:bool=True, # Ignored: a `body` runs in evaluation mode, so its batch norm has no statistics to synchronise
     **kwargs # Accelerate options: a TemplateLearner has no use for them, so there must be none
 ):
     "Join the `torch.distributed` process group of a `torchrun` or `accelerate launch` (gloo on the CPU, nccl on GPUs); `distrib_ctx` calls it"
