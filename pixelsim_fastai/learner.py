@@ -21,24 +21,47 @@ def _eval_view(ds):
     if isinstance(ds, TfmdLists): return ds._new(ds.items, split_idx=1)
     return ds
 
+def _categorize(tl:TfmdLists) -> Categorize|None:
+    "The `Categorize` that ends the pipeline of `tl`, if one does"
+    tfm = tl.tfms.fs[-1] if len(tl.tfms.fs) else None
+    return tfm if type(tfm) is Categorize else None
+
+class _ByValue:
+    "A batch tensor that a loader worker sends as its bytes, arriving as the same typed tensor (torch's shared memory costs a connection per tensor, more than copying a small batch)"
+    def __init__(self, t:Tensor): self.t = t
+    def __reduce__(self): return (_from_numpy, (type(self.t), self.t.numpy()))
+
+def _from_numpy(cls, a): return cls(torch.from_numpy(a))
+
 class ImageFileReader:
     "Reads item `i` of an image-file `Datasets` and collates a batch as `PILImage.create` (or `PILImageBW.create`), `ToTensor` and fastai's collation make them, without the per-item transform dispatch"
-    def __init__(self, ds:Datasets, img_cls:type): store_attr()
+    def __init__(self, ds:Datasets, img_cls:type):
+        store_attr()
+        self.cats = [_categorize(tl) for tl in ds.tls[1:]]
+        self.labellers = [Pipeline(tl.tfms.fs[:-1], split_idx=tl.tfms.split_idx) if cat else tl for tl,cat in zip(ds.tls[1:], self.cats)]
+
     def __call__(self, i:int) -> tuple:
-        "The image as a plain uint8 tensor (channels, height, width), and the item's other parts"
-        im,mode = Image.open(self.ds.tls[0].items[i]),self.img_cls._open_args['mode']
-        if im.mode == 'L' and mode == 'RGB': x = torch.from_numpy(np.array(im))[None].expand(3, -1, -1)  # what convert('RGB') makes of grey
-        else:
-            a = torch.from_numpy(np.array(im.convert(mode)))
-            x = a[None] if a.ndim == 2 else a.permute(2, 0, 1)
-        return (x, *(tl[i] for tl in self.ds.tls[1:]))
+        "The image as a uint8 array (height, width[, channels]; grey stays one channel), and the item's other parts (a class name where `Categorize` would index it)"
+        im = Image.open(self.ds.tls[0].items[i])
+        a = np.array(im if im.mode == 'L' else im.convert(self.img_cls._open_args['mode']))
+        return (a, *(f(tl.items[i]) if cat else f[i] for f,cat,tl in zip(self.labellers, self.cats, self.ds.tls[1:])))
+
+    def images(self, xs:list, b:list) -> Tensor:
+        "The (batch, channels, height, width) uint8 tensor of the arrays `xs` of the items `b`, grey repeated to RGB as `convert('RGB')` does"
+        xs = [a[..., None] if a.ndim == 2 else a for a in xs]
+        if self.img_cls._open_args['mode'] == 'RGB': xs = [np.broadcast_to(a, (*a.shape[:2], 3)) for a in xs]
+        if len({a.shape for a in xs}) > 1:
+            try: raise RuntimeError("The images of a batch differ in size")
+            except RuntimeError as e: collate_error(e, b); raise  # fastai's error, as fa_collate raises it: which items differ
+        return torch.from_numpy(np.stack(xs)).permute(0, 3, 1, 2).contiguous()
 
     def collate(self, b:list) -> tuple:
-        "Stack the images of `b` into one `TensorImage` (or `TensorImageBW`), and collate the rest as fastai does"
+        "Stack the images of `b` into one `TensorImage` (or `TensorImageBW`) and index the class names of the batch at once; the rest is collated as fastai does"
         xs,*rest = zip(*b)
-        try: x = torch.stack(xs)
-        except RuntimeError as e: collate_error(e, b); raise  # fastai's message: which items differ in size
-        return (self.img_cls._tensor_cls(x), *fa_collate(list(zip(*rest))))
+        x = self.images(xs, b)
+        send = _ByValue if get_worker_info() else noop
+        return (send(self.img_cls._tensor_cls(x)),
+                *(fa_collate(list(o)) if cat is None else send(_class_indices(cat, o)) for cat,o in zip(self.cats, rest)))
 
     @classmethod
     def fits(cls, dl:DataLoader) -> type|None:
@@ -52,6 +75,13 @@ class ImageFileReader:
         img_cls = type(ds.tls[0][0])
         return img_cls if img_cls in (PILImage, PILImageBW) else None
 
+def _class_indices(cat:Categorize, names) -> Tensor:
+    "The vocab indices of the class `names`, as `cat` gives them one by one"
+    try: return TensorCategory([cat.vocab.o2i[o] for o in names])
+    except KeyError:
+        for o in names: cat(o)  # fastai's error, which names the label
+        raise
+
 def one_pass_dl(dl:DataLoader) -> DataLoader:
     "A copy of `dl` that yields every item exactly once, in order, without random augmentation"
     if not hasattr(dl, 'new'):
@@ -62,6 +92,18 @@ def one_pass_dl(dl:DataLoader) -> DataLoader:
         reader = ImageFileReader(res.dataset, img_cls)
         res.create_item,res.after_item,res.create_batch = reader,Pipeline(),reader.collate
     return res
+
+def _n_workers(dl) -> int:
+    "How many worker processes read `dl` (fastai keeps the number on `dl.fake_l`; `show_results` passes a list of batches)"
+    return getattr(getattr(dl, 'fake_l', None), 'num_workers', 0)
+
+@contextmanager
+def _threads_beside(n_workers:int):
+    "While it runs, limit torch's threads in this process to the cores that `n_workers` loader workers leave free (at least one)"
+    n = torch.get_num_threads()
+    if n_workers: torch.set_num_threads(max(1, min(n, num_cpus()-n_workers)))
+    try: yield
+    finally: torch.set_num_threads(n)
 
 # %% ../nbs/01_learner.ipynb #1767225d
 def _last_round(n, bs, world):
@@ -166,7 +208,7 @@ class MeanTemplate(Callback):
     ):
         if stat not in ('mean', 'median'): raise ValueError(f"Unknown stat={stat!r}: use 'mean' or 'median'.")
         store_attr()
-        self.totals = None
+        self.totals,self.vocab = None,None
 
     @property
     def templates(self) -> Tensor:
@@ -179,6 +221,7 @@ class MeanTemplate(Callback):
         self.learn.dl = ShardDL(dl) if _world() > 1 else dl
         self.model.eval()  # a `body` computes features as it will when predicting (no dropout, fixed batch norm)
         self.totals,self.counts,self.shape,self.sample,self.seen = None,None,None,L(),0
+        self.vocab = getattr(self.dls, 'vocab', None)  # read once: the lookup walks the DataLoaders and their datasets
         n = len(self.dl.dataset)
         self.positions = tensor(self.dl.positions) if isinstance(self.dl, ShardDL) else torch.arange(n)
         self.in_sample = torch.zeros(n, dtype=torch.bool)
@@ -193,7 +236,7 @@ class MeanTemplate(Callback):
         pos = self.positions[self.seen:self.seen+len(y)]
         self.seen += len(y)
         n_real = int((pos >= 0).sum())  # a padding item can only end the pass
-        with torch.no_grad(): f = self.model.features(self.x[:n_real])
+        with torch.no_grad(): f = self.model.features(self.x)[:n_real]  # slicing a fastai tensor type costs more than the padding item
         y,pos = y[:n_real],pos[:n_real]
         self.accumulate(f, y)
         keep = self.in_sample[pos]
@@ -207,9 +250,8 @@ class MeanTemplate(Callback):
         if f.shape[1:] != self.shape:
             raise ValueError(f"Training images of shapes {tuple(self.shape)} and {tuple(f.shape[1:])}: give them one size (e.g. `item_tfms=Resize(...)`).")
         if not len(y): return
-        vocab = getattr(self.dls, 'vocab', None)
         top = int(y.max())  # one device sync for both uses
-        n_classes = len(vocab) if vocab is not None else top+1
+        n_classes = len(self.vocab) if self.vocab is not None else top+1
         if top >= n_classes: raise ValueError(f"Class index {top} is past the {n_classes} classes of the vocab: label new classes by name, in `DataLoaders` with a vocab.")
         if self.totals is None or n_classes > len(self.totals): self._grow(n_classes, f.device)
         if self.stat == 'mean': self.totals.index_add_(0, y, f.flatten(1).double())
@@ -240,8 +282,7 @@ class MeanTemplate(Callback):
     def centres(self) -> Tensor:
         "The template of each class from the totals (the mean, or the median), checking that every class has items"
         if self.totals is None: raise ValueError("The training set is empty: a TemplateLearner needs training images of every class.")
-        vocab = getattr(self.dls, 'vocab', None)
-        empty = [str(vocab[i] if vocab is not None else i) for i in torch.where(self.counts==0)[0].tolist()]
+        empty = [str(self.vocab[i] if self.vocab is not None else i) for i in torch.where(self.counts==0)[0].tolist()]
         if empty: raise ValueError(f"No training items for class(es) {', '.join(empty)}: add training images of every class, or drop the class from the labels.")
         if self.stat == 'median': return _histogram_median(self.totals, self.counts).view(-1, *self.shape)
         if not torch.isfinite(self.totals).all(): raise ValueError("The training images contain NaN or infinite pixels: clean or drop them before fitting.")
@@ -287,26 +328,27 @@ class MeanTemplate(Callback):
     def update(self, dl:DataLoader):
         "Add every item of `dl` to the totals (its new classes join the vocab) and rebuild the templates, in time proportional to `dl` only; the temperature stays"
         if self.totals is None: raise RuntimeError("There is nothing to update yet: call `learn.fit()` first.")
-        device = self.model.temperature.device
-        saved = self.totals.to(device),self.counts.to(device),L(getattr(self.dls, 'vocab', None) or [])
+        device,self.vocab = self.model.temperature.device,getattr(self.dls, 'vocab', None)
+        saved = self.totals.to(device),self.counts.to(device),L(self.vocab or [])
         self.totals,self.counts = saved[0].clone(),saved[1].clone()
         try:
             to_vocab = self._vocab_index(dl)
             self.model.eval()
-            with torch.no_grad():
-                for b in one_pass_dl(dl):
+            new = one_pass_dl(dl)
+            with torch.no_grad(), _threads_beside(_n_workers(new)):
+                for b in new:
                     if len(b) != 2: raise ValueError(f"`update` needs batches of one input and one target, not {len(b)} tensors.")
                     y = b[1].as_subclass(Tensor).to(device)
                     self.accumulate(self.model.features(b[0].to(device)), y if to_vocab is None else to_vocab.to(device)[y])
         except BaseException:
             self.totals,self.counts = saved[:2]
-            if saved[2]: self.dls.vocab.items,self.dls.vocab.o2i = saved[2],saved[2].val2idx()
+            if saved[2]: self.vocab.items,self.vocab.o2i = saved[2],saved[2].val2idx()
             raise
         self.model.templates.data = self.centres()
 
     def _vocab_index(self, dl):
         "Where each class of `dl` is in the learner's vocab, adding the new ones to it; `None` when there are plain class indices"
-        vocab,theirs = getattr(self.dls, 'vocab', None),getattr(dl, 'vocab', None)
+        vocab,theirs = self.vocab,getattr(dl, 'vocab', None)
         if vocab is None or theirs is None: return None
         for o in theirs:
             if o not in vocab.o2i: vocab.o2i[o] = len(vocab); vocab.items.append(o)
@@ -335,6 +377,10 @@ class TemplateLearner(Learner):
     def fit(self, n_epoch:int=1, **kwargs):
         "Build the templates in one pass over the training set (each further epoch rebuilds them)"
         super().fit(n_epoch, **kwargs)
+
+    def all_batches(self):
+        "Every batch of `self.dl`, with torch's threads in this process on the cores its loader workers leave free"
+        with _threads_beside(_n_workers(self.dl)): super().all_batches()
 
 # %% ../nbs/01_learner.ipynb #c4041cbd
 @patch
