@@ -38,13 +38,14 @@ class ImageFileReader:
     def __init__(self, ds:Datasets, img_cls:type):
         store_attr()
         self.cats = [_categorize(tl) for tl in ds.tls[1:]]
-        self.labellers = [Pipeline(tl.tfms.fs[:-1], split_idx=tl.tfms.split_idx) if cat else tl for tl,cat in zip(ds.tls[1:], self.cats)]
+        self.labellers = [(tl.items, tl.tfms if cat is None else Pipeline(tl.tfms.fs[:-1], split_idx=tl.tfms.split_idx))
+                          for tl,cat in zip(ds.tls[1:], self.cats)]  # each label's items, and its steps before `Categorize`
 
     def __call__(self, i:int) -> tuple:
         "The image as a uint8 array (height, width[, channels]; grey stays one channel), and the item's other parts (a class name where `Categorize` would index it)"
         im = Image.open(self.ds.tls[0].items[i])
         a = np.array(im if im.mode == 'L' else im.convert(self.img_cls._open_args['mode']))
-        return (a, *(f(tl.items[i]) if cat else f[i] for f,cat,tl in zip(self.labellers, self.cats, self.ds.tls[1:])))
+        return (a, *(f(items[i]) for items,f in self.labellers))
 
     def images(self, xs:list, b:list) -> Tensor:
         "The (batch, channels, height, width) uint8 tensor of the arrays `xs` of the items `b`, grey repeated to RGB as `convert('RGB')` does"
