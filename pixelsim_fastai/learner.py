@@ -23,7 +23,7 @@ def _eval_view(ds):
 
 def _categorize(tl:TfmdLists) -> Categorize|None:
     "The `Categorize` that ends the pipeline of `tl`, if one does"
-    tfm = tl.tfms.fs[-1] if len(tl.tfms.fs) else None
+    tfm = last(tl.tfms.fs)
     return tfm if type(tfm) is Categorize else None
 
 class _ByValue:
@@ -93,18 +93,6 @@ def one_pass_dl(dl:DataLoader) -> DataLoader:
         reader = ImageFileReader(res.dataset, img_cls)
         res.create_item,res.after_item,res.create_batch = reader,Pipeline(),reader.collate
     return res
-
-def _n_workers(dl) -> int:
-    "How many worker processes read `dl` (fastai keeps the number on `dl.fake_l`; `show_results` passes a list of batches)"
-    return getattr(getattr(dl, 'fake_l', None), 'num_workers', 0)
-
-@contextmanager
-def _threads_beside(n_workers:int):
-    "While it runs, limit torch's threads in this process to the cores that `n_workers` loader workers leave free (at least one)"
-    n = torch.get_num_threads()
-    if n_workers: torch.set_num_threads(max(1, min(n, num_cpus()-n_workers)))
-    try: yield
-    finally: torch.set_num_threads(n)
 
 # %% ../nbs/01_learner.ipynb #1767225d
 def _last_round(n, bs, world):
@@ -356,6 +344,18 @@ class MeanTemplate(Callback):
         return tensor([vocab.o2i[o] for o in theirs])
 
 # %% ../nbs/01_learner.ipynb #2dec1104
+def _n_workers(dl) -> int:
+    "How many worker processes read `dl` (fastai keeps the number on `dl.fake_l`; `show_results` passes a list of batches)"
+    return getattr(getattr(dl, 'fake_l', None), 'num_workers', 0)
+
+@contextmanager
+def _threads_beside(n_workers:int):
+    "While it runs, limit torch's threads in this process to the cores that `n_workers` loader workers leave free (at least one)"
+    n = torch.get_num_threads()
+    if n_workers: torch.set_num_threads(max(1, min(n, num_cpus()-n_workers)))
+    try: yield
+    finally: torch.set_num_threads(n)
+
 class TemplateLearner(Learner):
     "A `Learner` that classifies an image by its nearest class template under `dist` ('l1', 'mse' or 'cos')"
     @delegates(Learner.__init__, but=['model', 'loss_func', 'splitter'])
