@@ -10,3 +10,8 @@ from . import core, learner
 from .core import *
 from .learner import *
 __all__ = core.__all__ + learner.__all__
+try:  # sharding a pass over processes needs Accelerate (the `distributed` extra); without it `learn.distrib_ctx()` says how to install it
+    from pixelsim_fastai import distributed
+    from pixelsim_fastai.distributed import *
+    __all__ += distributed.__all__
+except (ImportError, NameError): pass

@@ -4,7 +4,8 @@
 
 # %% ../nbs/03_cli.ipynb #b271de19
 from __future__ import annotations
-import argparse, json, sys, warnings
+import argparse, csv, json, sys, warnings
+from contextlib import redirect_stdout, nullcontext
 import matplotlib
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')  # raised by fastai's imports: noise on a command line
 warnings.filterwarnings('ignore', message='load_learner` uses Python')  # said once, in `pixelsim predict --help`
@@ -14,28 +15,89 @@ from .core import distance_funcs
 from .learner import *
 
 # %% auto #0
-__all__ = ['folder_dls', 'digits_folder', 'fit_report', 'print_report', 'save_outputs', 'fit_folder', 'load_template_learner',
-           'predict_files', 'main']
+__all__ = ['folder_images', 'folder_dls', 'unreadable_images', 'digits_folder', 'fit_report', 'print_report', 'save_outputs',
+           'fit_folder', 'load_template_learner', 'image_paths', 'predict_files', 'write_predictions', 'main']
 
 # %% ../nbs/03_cli.ipynb #d7ab7817
+def _has_split(path:Path, train:str, valid:str) -> bool: return (path/train).is_dir() and (path/valid).is_dir()
+
+def folder_images(
+    path:Path|str, # Folder of images in class folders
+    train:str='train', # Training folder, if `path` has both it and `valid`
+    valid:str='valid', # Validation folder
+) -> L:
+    "The image files `folder_dls` reads from `path`, in fastai's order: those under `train` and `valid` if it has both folders, else all"
+    path = Path(path)
+    return get_image_files(path, folders=[train, valid]) if _has_split(path, train, valid) else get_image_files(path)
+
 def folder_dls(
     path:Path|str, # Folder of images in class folders
     train:str='train', # Training folder, if `path` has both it and `valid`
     valid:str='valid', # Validation folder
-    valid_pct:float=0.2, # Share of the items held out when there are no `train`/`valid` folders
+    valid_pct:float=0.2, # Share of the items held out when there are no `train`/`valid` folders, between 0 and 1
     size:int|None=None, # Resize every image to `size` x `size`
     bs:int=64, # Batch size
     seed:int=42, # Seed of the random split
+    skip:list=(), # Image files to leave out, as `folder_images` lists them (e.g. the keys of `unreadable_images`)
 ) -> DataLoaders:
-    "Image `DataLoaders` from `path`: its `train` and `valid` folders if it has both, else its class folders split by `valid_pct`"
+    "Image `DataLoaders` from `path`, as `ImageDataLoaders.from_folder` makes them: its `train` and `valid` folders if it has both, else its class folders split by `valid_pct`"
     path = Path(path)
     if not path.is_dir(): raise FileNotFoundError(f"{path} is not a folder")
-    if not get_image_files(path): raise ValueError(f"No images under {path}: give a folder of class folders of images")
-    kw = dict(item_tfms=Resize(size) if size else None, bs=bs)
-    split = (path/train).is_dir() and (path/valid).is_dir()
-    dls = ImageDataLoaders.from_folder(path, train=train, valid=valid, **kw) if split else ImageDataLoaders.from_folder(path, valid_pct=valid_pct, seed=seed, **kw)
+    split = _has_split(path, train, valid)
+    if not split and not 0 < valid_pct < 1:
+        raise ValueError(f"valid_pct={valid_pct} is not between 0 and 1 (exclusive): give the share of the images to hold out for validation, e.g. 0.2")
+    files = folder_images(path, train, valid)
+    if not files: raise ValueError(f"No images under {path}: give a folder of class folders of images")
+    skip = set(map(Path, skip))
+    items = files.filter(lambda f: f not in skip)
+    if not items: raise ValueError(f"No readable images under {path}: all {len(files)} image files are left out")
+    dblock = DataBlock(blocks=(ImageBlock, CategoryBlock), get_y=parent_label, item_tfms=Resize(size) if size else None,
+                       splitter=GrandparentSplitter(train, valid) if split else RandomSplitter(valid_pct, seed=seed))
+    try: dls = ImageDataLoaders.from_dblock(dblock, items, path=path, bs=bs)  # fastai decodes the first training image to set up its types
+    except Exception as e:
+        err = _unreadable_error(sorted(items), e)
+        if err is None: raise
+        raise err from e
     if len(dls.vocab) < 2: raise ValueError(f"Only one class ({dls.vocab[0]}) under {path}: a classifier needs at least two class folders")
     return dls
+
+# %% ../nbs/03_cli.ipynb #0e4f859b
+def unreadable_images(
+    files, # Image files
+    progress:bool=False, # Show a progress bar, on stderr
+    n_workers:int=defaults.cpus, # Threads that decode the files (0: one by one in this thread)
+) -> dict:
+    "The `files` PIL cannot read in full, each with its `image_problem`, in the order of `files`"
+    files = L(files).map(Path)
+    with redirect_stdout(sys.stderr) if progress else nullcontext():  # fastprogress's console bar prints to stdout
+        problems = parallel(image_problem, files, n_workers=n_workers, threadpool=True, progress=progress)
+    return {f:p for f,p in zip(files, problems) if p is not None}
+
+def _error_line(e:BaseException) -> str:
+    "The first line of `e`'s message: all that `pixelsim` prints of an error"
+    lines = str(e).strip().splitlines()
+    return lines[0] if lines else type(e).__name__
+
+def _unreadable_error(files, e:Exception) -> Exception|None:
+    "An error naming the first of `files` that PIL cannot read, when reading them raised `e`, which is not already such an error"
+    if _error_line(e).startswith('Cannot read image file '): return None  # the library's error names the file
+    files = L(files).map(Path)
+    bad = unreadable_images(files)
+    if not bad: return None
+    f,problem = first(bad.items())
+    more = f" ({len(bad)} unreadable image files in all)" if len(bad) > 1 else ""
+    return ValueError(f"Cannot read image file {f}: {problem}{more}. Find and remove such files with fastai's `verify_images`, "
+                      "or pass --skip-unreadable to leave them out")
+
+def _print_unreadable(bad:dict, head:str, rest:str, file=None, limit:int=20):
+    "Print `head`, then the first `limit` files of `bad` with their problems, and a count of the rest followed by `rest`"
+    print(head, file=file)
+    for f,p in list(bad.items())[:limit]: print(f"  {f}: {p}", file=file)
+    if len(bad) > limit: print(f"  ... and {len(bad)-limit} more {rest}", file=file)
+
+def _show_progress(n_items:int, bs:int) -> bool:
+    "Progress bars are for more than one batch of items, and only on a terminal: they go to stderr, and stdout keeps its lines"
+    return n_items > bs and sys.stderr.isatty()
 
 # %% ../nbs/03_cli.ipynb #3158e4e5
 def digits_folder(dest:Path|str|None=None) -> Path:
@@ -85,16 +147,29 @@ def save_outputs(learn:TemplateLearner, interp:ClassificationInterpretation, rep
     learn.export(out/'model.pkl')
 
 # %% ../nbs/03_cli.ipynb #78efa217
-def fit_folder(dls:DataLoaders, dist:str='l1', out:Path|str='pixelsim_out') -> dict:
+def _dls_files(dls:DataLoaders) -> L:
+    "The image files `dls` reads, training then validation, when its items are files"
+    return L(o for ds in (dls.train_ds, dls.valid_ds) for o in getattr(ds, 'items', []) if isinstance(o, (str, Path)))
+
+def fit_folder(
+    dls:DataLoaders, # Image classification `DataLoaders`, e.g. from `folder_dls`
+    dist:str='l1', # 'l1', 'mse' or 'cos'
+    out:Path|str='pixelsim_out', # Output folder
+    unreadable:dict|None=None, # The files left out as unreadable, with their problems (`unreadable_images`): listed in metrics.json
+) -> dict:
     "Fit a `TemplateLearner` on `dls`, print the report, and save the outputs to `out`"
     learn = TemplateLearner(dls, dist=dist, metrics=accuracy)
-    try: learn.fit()
-    except RuntimeError as e:
-        if 'not the same size' in str(e): raise ValueError("The images differ in size: pass --size N to resize them") from e
-        raise
     dl = dls.valid.new(shuffle=False, drop_last=False)
-    with learn.no_bar(): preds,targs,losses = learn.get_preds(dl=dl, with_loss=True)
+    try:
+        learn.fit()
+        with learn.no_bar(): preds,targs,losses = learn.get_preds(dl=dl, with_loss=True)
+    except Exception as e:
+        if isinstance(e, RuntimeError) and 'not the same size' in str(e): raise ValueError("The images differ in size: pass --size N to resize them") from e
+        err = _unreadable_error(sorted(_dls_files(dls)), e)
+        if err is None: raise
+        raise err from e
     report = fit_report(learn, preds, targs, losses)
+    if unreadable is not None: report['unreadable'] = [dict(file=str(f), problem=p) for f,p in unreadable.items()]
     print_report(report)
     save_outputs(learn, ClassificationInterpretation(learn, dl, losses), report, out)
     print(f"Wrote templates.png, confusion_matrix.png, top_losses.png, metrics.json and model.pkl to {Path(out).absolute()}")
@@ -110,14 +185,62 @@ def load_template_learner(fname:Path|str) -> TemplateLearner:
     if not isinstance(learn, TemplateLearner): raise ValueError(f"{fname} holds a {type(learn).__name__}, not an exported TemplateLearner")
     return learn
 
-def predict_files(learn:TemplateLearner, files) -> L:
+def image_paths(paths) -> L:
+    "Each of `paths` that is a file, and in place of each folder every image file under it (recursively, sorted)"
+    res = L()
+    for p in L(paths).map(Path):
+        if p.is_dir():
+            fs = get_image_files(p)
+            if not fs: raise ValueError(f"No image files under the folder {p}: give image files, or folders with images in them")
+            res += sorted(fs)
+        elif p.is_file(): res.append(p)
+        else: raise FileNotFoundError(f"No image file or folder {p}")
+    return res
+
+def _probs(learn:TemplateLearner, files:L, progress:bool) -> Tensor:
+    "The class probabilities of `files`, with an error naming an unreadable file if reading one fails"
+    try:
+        if not progress:
+            with learn.no_bar(): return learn.get_preds(dl=learn.dls.test_dl(files))[0]
+        with redirect_stdout(sys.stderr):  # fastprogress's console bar prints to stdout
+            return learn.get_preds(dl=learn.dls.test_dl(files), cbs=[] if hasattr(learn, 'progress') else [ProgressCallback()])[0]
+    except Exception as e:
+        err = _unreadable_error(files, e)
+        if err is None: raise
+        raise err from e
+
+def predict_files(
+    learn:TemplateLearner, # A loaded TemplateLearner
+    files, # Image files
+    skip_unreadable:bool=False, # Check every file first, and give each one PIL cannot read the class 'unreadable' and a NaN probability
+    progress:bool|None=None, # Progress bars on stderr; `None`: when there is more than one batch and stderr is a terminal
+) -> L:
     "(file, predicted class, probability) for each image file, in one batch pass"
     files = L(files).map(Path)
     missing = files.filter(lambda f: not f.is_file())
     if missing: raise FileNotFoundError(f"No image file {missing[0]}")
-    with learn.no_bar(): preds,_ = learn.get_preds(dl=learn.dls.test_dl(files))
-    p,idx = preds.max(1)
-    return L(zip(files, [str(learn.dls.vocab[i]) for i in idx], p.tolist()))
+    if progress is None: progress = _show_progress(len(files), learn.dls.valid.bs)
+    bad = unreadable_images(files, progress) if skip_unreadable else {}
+    ok = files.filter(lambda f: f not in bad)
+    res = {}
+    if ok:
+        p,idx = _probs(learn, ok, progress).max(1)
+        res = dict(zip(ok, zip([str(learn.dls.vocab[i]) for i in idx], p.tolist())))
+    return L((f, *res.get(f, ('unreadable', float('nan')))) for f in files)
+
+def _prob_text(p:float) -> str: return '' if math.isnan(p) else f"{p:.4f}"
+
+def write_predictions(
+    res, # `predict_files`' rows: (file, class, probability)
+    fname:Path|str, # The CSV file to write
+):
+    "Write `res` to the CSV file `fname`: a header `file,class,probability`, then one row per image (an empty probability for an unreadable one)"
+    fname = Path(fname)
+    fname.parent.mkdir(parents=True, exist_ok=True)
+    with open(fname, 'w', newline='') as f:
+        w = csv.writer(f)
+        w.writerow(['file', 'class', 'probability'])
+        w.writerows((str(fn), c, '' if math.isnan(p) else p) for fn,c,p in res)
 
 # %% ../nbs/03_cli.ipynb #dba70104
 def _demo_data(offline:bool=False) -> tuple:
@@ -127,16 +250,44 @@ def _demo_data(offline:bool=False) -> tuple:
         except Exception as e: print(f"MNIST_SAMPLE could not be downloaded ({type(e).__name__}); using scikit-learn's digits instead.")
     return "scikit-learn's digits (1,797 real handwritten 8x8 images, 10 classes)", digits_folder()
 
+def _n_files(n:int) -> str: return f"{n} image file{'' if n == 1 else 's'}"
+
 def _fit(a):
-    fit_folder(folder_dls(a.path, a.train, a.valid, a.valid_pct, a.size, a.bs), a.dist, a.out)
+    files,bad = folder_images(a.path, a.train, a.valid),None
+    if a.skip_unreadable and files:
+        bad = dict(sorted(unreadable_images(files, _show_progress(len(files), a.bs)).items()))
+        if bad: _print_unreadable(bad, f"Left out {len(bad)} of {_n_files(len(files))}, which cannot be read:", "(all in metrics.json)")
+        else: print(f"Checked {_n_files(len(files))}: all readable.")
+    fit_folder(folder_dls(a.path, a.train, a.valid, a.valid_pct, a.size, a.bs, skip=list(bad or {})), a.dist, a.out, bad)
 
 def _predict(a):
-    for f,c,p in predict_files(load_template_learner(a.model), a.images): print(f"{f}\t{c}\t{p:.4f}")
+    res = predict_files(load_template_learner(a.model), image_paths(a.images), a.skip_unreadable)
+    if a.out: write_predictions(res, a.out)
+    for f,c,p in res: print(f"{f}\t{c}\t{_prob_text(p)}")
+    bad = res.filter(lambda o: math.isnan(o[2]))
+    if bad: _print_unreadable({f:image_problem(f) for f,_,_ in bad}, f"pixelsim: {_n_files(len(bad))} could not be read, marked unreadable:",
+                              "(marked unreadable above)", file=sys.stderr)
 
 def _demo(a):
     name,path = _demo_data(a.offline)
     print(f"Data: {name}, at {path}")
     fit_folder(folder_dls(path), a.dist, a.out)
+
+def _fraction(s:str) -> float:
+    "`--valid-pct`: a number strictly between 0 and 1"
+    try: v = float(s)
+    except ValueError: raise argparse.ArgumentTypeError(f"{s!r} is not a number: give the share of the images to hold out for validation, between 0 and 1 (exclusive), e.g. 0.2") from None
+    if not 0 < v < 1: raise argparse.ArgumentTypeError(f"{s} is not between 0 and 1 (exclusive): give the share of the images to hold out for validation, e.g. 0.2")
+    return v
+
+def _positive_int(what:str):
+    "An argparse type: a whole number of at least 1, `what` saying what to give"
+    def positive_int(s:str) -> int:
+        try: v = int(s)
+        except ValueError: v = 0
+        if v < 1: raise argparse.ArgumentTypeError(f"{s!r} is not a positive whole number: give {what}")
+        return v
+    return positive_int
 
 def _pixelsim_parser() -> argparse.ArgumentParser:
     "The `pixelsim` command's arguments"
@@ -146,21 +297,31 @@ def _pixelsim_parser() -> argparse.ArgumentParser:
     f = sub.add_parser('fit', help='fit on an image folder and write pictures, figures and the model',
                        description='Fit a TemplateLearner on an image folder: ImageNet-style train/ and valid/ folders of class folders, '
                                    'or one folder of class folders split at random by --valid-pct. Prints per-class and overall accuracy '
-                                   'and the validation loss, and writes templates.png, confusion_matrix.png, top_losses.png, metrics.json and model.pkl to --out.')
+                                   'and the validation loss, and writes templates.png, confusion_matrix.png, top_losses.png, metrics.json and model.pkl to --out. '
+                                   'An image file that cannot be read stops it with an error naming the file, unless --skip-unreadable.')
     f.add_argument('path', help='folder of images in class folders')
     f.add_argument('--dist', **dist)
     f.add_argument('--train', default='train', help='training folder name (default: %(default)s)')
     f.add_argument('--valid', default='valid', help='validation folder name (default: %(default)s)')
-    f.add_argument('--valid-pct', type=float, default=0.2, help='share held out for validation when there are no train/valid folders (default: %(default)s)')
-    f.add_argument('--size', type=int, default=None, help='resize images to SIZE x SIZE (needed when they differ in size)')
-    f.add_argument('--bs', type=int, default=64, help='batch size (default: %(default)s)')
+    f.add_argument('--valid-pct', type=_fraction, default=0.2, help='share held out for validation when there are no train/valid folders, between 0 and 1 (default: %(default)s)')
+    f.add_argument('--size', type=_positive_int('the side in pixels to resize the images to, e.g. 28'), default=None, help='resize images to SIZE x SIZE (needed when they differ in size)')
+    f.add_argument('--bs', type=_positive_int('the number of images per batch, e.g. 64'), default=64, help='batch size (default: %(default)s)')
     f.add_argument('--out', default='pixelsim_out', help='output folder (default: %(default)s)')
+    f.add_argument('--skip-unreadable', action='store_true',
+                   help='first decode every image in full (in parallel, with a progress bar on a terminal) and leave out those that cannot be read '
+                        '(empty, truncated, not images); lists them, and records them in metrics.json')
     f.set_defaults(func=_fit)
     pr = sub.add_parser('predict', help='classify images with an exported model',
-                        description='Classify images with a model.pkl written by `pixelsim fit` (or `learn.export`): one line per image, file, class and probability, tab-separated. '
+                        description='Classify images with a model.pkl written by `pixelsim fit` (or `learn.export`): one line per image on stdout, '
+                                    'file, class and probability, tab-separated. A folder stands for every image file under it, recursively, in sorted order. '
+                                    'With more than one batch of images, a progress bar goes to stderr when it is a terminal. '
                                     'The model file is unpickled, which can run code: only load files you trust.')
     pr.add_argument('model', help='exported TemplateLearner (model.pkl)')
-    pr.add_argument('images', nargs='+', help='image files')
+    pr.add_argument('images', nargs='+', metavar='PATH', help='image files, and folders of them')
+    pr.add_argument('--out', metavar='FILE.csv', help='also write the predictions to this CSV file: header file,class,probability, one row per image')
+    pr.add_argument('--skip-unreadable', action='store_true',
+                    help="first decode every image in full, and give those that cannot be read the class 'unreadable' and an empty probability "
+                         "(listed on stderr) instead of stopping")
     pr.set_defaults(func=_predict)
     d = sub.add_parser('demo', help='the whole job on a built-in data set',
                        description="Run `pixelsim fit` on fastai's MNIST_SAMPLE (downloaded with untar_data), or on scikit-learn's "
@@ -176,6 +337,4 @@ def main(argv:list|None=None):
     args = _pixelsim_parser().parse_args(argv)
     matplotlib.use('Agg')
     try: args.func(args)
-    except Exception as e:
-        msg = str(e).strip().splitlines()
-        sys.exit(f"pixelsim: error: {msg[0] if msg else type(e).__name__}")
+    except Exception as e: sys.exit(f"pixelsim: error: {_error_line(e)}")

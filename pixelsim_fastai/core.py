@@ -4,6 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #a2aca2fd
 from __future__ import annotations
+from contextlib import nullcontext
 from fastai.torch_imports import *
 from fastai.torch_core import *
 
@@ -45,20 +46,65 @@ def broadcast_distance(
     return res
 
 # %% ../nbs/00_core.ipynb #93628804
-def _mean_sq_diff(x, t): return ((x*x).sum(1, keepdim=True) - 2*x@t.T + (t*t).sum(1)).clamp_min_(0) / x.shape[1]
+def _sq_norms(x:Tensor) -> Tensor: return torch.linalg.vector_norm(x, dim=1).square()
+
+def _sq_dists(x, t):
+    "The squared distance between each row of `x` and each row of `t`, as |x|^2 - 2 x.t + |t|^2, one matrix product"
+    return (_sq_norms(x)[:,None] + _sq_norms(t)).addmm_(x, t.T, alpha=-2).clamp_min_(0)
+
+def _mean_sq_diff(x, t):
+    "Mean squared difference, as one matrix product of `x` and `t` centred on the templates' mean (so that a common offset cannot cancel)"
+    m = t.mean(0)
+    x,t = x-m,t-m
+    return _sq_dists(x, t) / x.shape[1]
+
 def _mean_abs_diff(x, t): return torch.cdist(x, t, p=1) / x.shape[1]
-def _cos_dist(x, t): return (1 - F.normalize(x, dim=1)@F.normalize(t, dim=1).T).clamp_min_(0)
+
+def _inv_norms(x, eps=1e-12):
+    "1/length of each row of `x`, 0 for rows shorter than `eps` (which count as zero vectors), and a flag that is 1 for those rows"
+    n = torch.linalg.vector_norm(x, dim=1, keepdim=True)
+    big = n >= eps
+    return big/n.clamp_min(eps), (~big).squeeze(1).to(x.dtype)
+
+def _cos_dist(x, t):
+    "One minus the cosine similarity: half the squared distance of the unit vectors, centred on the unit templates' mean; 1 when either is zero"
+    (sx,zx),(st,zt) = _inv_norms(x),_inv_norms(t)
+    t = t*st
+    m = t.mean(0)
+    x,t = torch.addcmul(-m, x, sx),t-m  # x/|x| - m in one pass over the batch
+    return (_sq_dists(x, t) + zx[:,None] + zt) / 2
+
 _fast_funcs = dict(l1=_mean_abs_diff, mse=_mean_sq_diff, cos=_cos_dist)
 
+def _float_dtype(t:Tensor) -> torch.dtype:
+    "The dtype distances to the templates `t` are computed in: theirs, and at least float32"
+    return torch.promote_types(t.dtype, torch.float32)
+
+def _check_floats(x:Tensor, what:str='images') -> Tensor:
+    "`x`, after checking that it holds floats"
+    if not x.is_floating_point():
+        raise ValueError(f"The {what} are integers (dtype {x.dtype}), but distances are computed on floats: scale 8-bit pixels to floats in [0, 1] "
+                         "first, with fastai's `IntToFloatTensor` (one of the default `batch_tfms` of `ImageDataLoaders`) or `x.float()/255`.")
+    return x
+
+def _no_autocast(device_type:str):
+    "A context with autocast off on `device_type` (nothing to do where autocast does not exist)"
+    return torch.autocast(device_type, enabled=False) if torch.amp.is_autocast_available(device_type) else nullcontext()
+
 def template_distance(
-    x:Tensor, # Flattened images, (n, pixels)
+    x:Tensor, # Flattened images, (n, pixels), of any float dtype
     templates:Tensor, # Flattened templates, (c, pixels)
     dist:str='l1', # A key of `distance_funcs`: 'l1', 'mse' or 'cos'
-) -> Tensor: # (n, c) distances
-    "`dist` between each image of `x` and each template, as `broadcast_distance` computes it, without the broadcast"
-    return _fast_funcs[_check_dist(dist)](x, templates)
+) -> Tensor: # (n, c) distances, in the templates' dtype and at least float32
+    "`dist` between each image of `x` and each template, as `broadcast_distance` computes it, without the broadcast, in float32 (or float64) even under autocast"
+    f,dt = _fast_funcs[_check_dist(dist)],_float_dtype(_check_floats(templates, 'templates'))
+    with _no_autocast(x.device.type): return f(_check_floats(x).to(dt), templates.to(dt))
 
 # %% ../nbs/00_core.ipynb #c06164d9
+def _float_param_dtype(m:nn.Module, default:torch.dtype) -> torch.dtype:
+    "The dtype of the first float parameter (or buffer) of `m`, or `default` when it has none"
+    return next((p.dtype for ps in (m.parameters(), m.buffers()) for p in ps if p.is_floating_point()), default)
+
 class TemplateModel(Module):
     "Scores each class by minus the `dist` between the image's features (its pixels, or `body(x)`) and the class template, divided by `temperature`"
     def __init__(self,
@@ -72,8 +118,17 @@ class TemplateModel(Module):
     def forward(self, x:Tensor) -> Tensor: return -self.distances(x)/self.temperature
 
     def features(self, x:Tensor) -> Tensor:
-        "What the templates are made of: the pixels of `x`, or `body(x)`"
-        return x.as_subclass(Tensor) if self.body is None else self.body(x).as_subclass(Tensor)
+        "What the templates are made of: the pixels of `x`, or `body(x)` (at its own precision, even under autocast), as floats of the templates' dtype (at least float32)"
+        x,dt = _check_floats(x.as_subclass(Tensor)),_float_dtype(self.templates)
+        if self.body is not None:
+            with _no_autocast(x.device.type): x = self.body(x.to(_float_param_dtype(self.body, dt))).as_subclass(Tensor)
+        return x.to(dt)
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        "Take the templates' shape from the state being loaded: a model built afresh has none yet (`learn.load` into a new learner)"
+        t = state_dict.get(prefix+'templates')
+        if t is not None: self.templates.data = self.templates.new_empty(t.shape)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def distances(self, x:Tensor) -> Tensor:
         "The (n, n_classes) distances between the images `x` and the templates"

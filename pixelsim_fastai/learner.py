@@ -4,15 +4,18 @@
 
 # %% ../nbs/01_learner.ipynb #a5f03c95
 from __future__ import annotations
+from contextlib import nullcontext
 from fastai.basics import *
 from fastai.vision.core import *
 from fastai.callback.progress import *
-from fastai.distributed import *
-import torch.distributed as dist
+from fastai.callback.mixup import MixHandler
+from PIL import UnidentifiedImageError
+import torch.distributed as dist, cloudpickle
 from .core import *
 
 # %% auto #0
-__all__ = ['ImageFileReader', 'one_pass_dl', 'shard_positions', 'ShardDL', 'fit_temperature', 'MeanTemplate', 'TemplateLearner']
+__all__ = ['ImageFileReader', 'one_pass_dl', 'image_problem', 'named_batches', 'fit_temperature', 'MeanTemplate',
+           'TemplateLearner']
 
 # %% ../nbs/01_learner.ipynb #fc8d361b
 def _eval_view(ds):
@@ -73,7 +76,8 @@ class ImageFileReader:
         if [f.name for f in ds.tls[0].tfms.fs if f.name != 'noop'] != ['PILBase.create']: return None
         items = ds.tls[0].items
         if not (isinstance(items, (list, L)) and isinstance(items[0], (str, Path))): return None
-        img_cls = type(ds.tls[0][0])
+        try: img_cls = type(ds.tls[0][0])
+        except Exception: return None  # an unreadable first image: fastai's pipeline reads it, and `named_batches` names it
         return img_cls if img_cls in (PILImage, PILImageBW) else None
 
 def _class_indices(cat:Categorize, names) -> Tensor:
@@ -94,54 +98,36 @@ def one_pass_dl(dl:DataLoader) -> DataLoader:
         res.create_item,res.after_item,res.create_batch = reader,Pipeline(),reader.collate
     return res
 
-# %% ../nbs/01_learner.ipynb #1767225d
-def _last_round(n, bs, world):
-    "Where the last round of `world*bs` items starts, and how many of its items each process reads"
-    step = world*bs
-    last = (n-1)//step*step
-    return last, [(n-last)//world + (r < (n-last)%world) for r in range(world)]
+# %% ../nbs/01_learner.ipynb #05fcdde2
+def image_problem(fn:Path|str) -> str|None:
+    "What is wrong with the image file `fn` (missing, empty, not an image, truncated or corrupt), or `None` when PIL reads it whole"
+    fn = Path(fn)
+    if not fn.is_file(): return 'no such file'
+    if not fn.stat().st_size: return 'empty file (0 bytes)'
+    try:
+        with Image.open(fn) as im: im.load()
+    except UnidentifiedImageError: return 'not an image (PIL cannot identify it)'
+    except Exception as e: return f'truncated or corrupt ({e})'
+    return None
 
-def shard_positions(
-    n:int, # Items in the pass
-    bs:int, # Batch size of each process
-    rank:int, # This process
-    world:int, # Number of processes
-) -> list: # Positions this process reads, in order; -1 marks a padding item
-    "The positions of a pass over `n` items that process `rank` of `world` reads: its `bs` slice of each round of `world*bs` items, and an even share of the last round"
-    if not n: return []
-    last,sizes = _last_round(n, bs, world)
-    start = last + sum(sizes[:rank])
-    return [p for s in range(0, last, world*bs) for p in range(s+rank*bs, s+(rank+1)*bs)] + (list(range(start, start+sizes[rank])) or [-1])
+def _batch_files(dl, i:int) -> list:
+    "The files that batch `i` of the in-order loader `dl` reads, when its items are files"
+    ds = getattr(dl, 'dataset', None)
+    items = ds.tls[0].items if isinstance(ds, Datasets) else getattr(ds, 'items', None)
+    if not isinstance(items, (list, L)) or not len(items) or not isinstance(items[0], (str, Path)): return []
+    idxs = list(dl.get_idxs())[i*dl.bs:(i+1)*dl.bs]
+    return [items[j] for j in idxs if j >= 0]
 
-# %% ../nbs/01_learner.ipynb #371f81db
-def _world() -> int:
-    "Number of processes of `torch.distributed`, 1 when it is not initialised"
-    return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
-
-class ShardDL(DistributedDL):
-    "The share of this process of one in-order pass of `dl` (see `shard_positions`)"
-    def __init__(self, dl:DataLoader, rank:int|None=None, world_size:int|None=None):
-        if rank is None: rank,world_size = dist.get_rank(),dist.get_world_size()
-        super().__init__(dl, rank, world_size)
-        self.positions = shard_positions(dl.n, dl.bs, self.rank, self.world_size)
-        self.last_sizes = _last_round(dl.n, dl.bs, self.world_size)[1] if dl.n else []
-
-    def __len__(self): return -(-self.dl.n//(self.world_size*self.bs))
-    def get_idxs(self):
-        idxs = list(self.dl.get_idxs())
-        return [idxs[max(p, 0)] for p in self.positions]
-    def to_detach(self, b, cpu=True, gather=True):
-        "Detach `b` without gathering: validation batches are gathered by `gather`"
-        return to_detach(b, cpu, gather=False)
-
-    def gather(self, t:Tensor, i:int) -> Tensor:
-        "Batch `i` of every process concatenated in pass order, padding dropped"
-        sizes = [self.bs]*self.world_size if i < len(self)-1 else self.last_sizes
-        padded = t.as_subclass(Tensor).new_zeros(max(sizes), *t.shape[1:])
-        padded[:sizes[self.rank]] = t[:sizes[self.rank]]
-        parts = [torch.empty_like(padded) for _ in sizes]
-        dist.all_gather(parts, padded)
-        return retain_type(torch.cat([o[:s] for o,s in zip(parts, sizes)]), old=t)
+def named_batches(dl) -> Generator:
+    "The batches of `dl`; an error from an unreadable image file (in this process or a loader worker) becomes one that names the file"
+    i = 0
+    try:
+        for b in dl: yield b; i += 1
+    except Exception as e:
+        bad = [(f,p) for f in _batch_files(dl, i) if (p := image_problem(f))]
+        if not bad: raise
+        raise ValueError(f"Cannot read image file {bad[0][0]}: {bad[0][1]}. Remove such files (fastai's `verify_images` finds them), "
+                         "or pass --skip-unreadable to the `pixelsim` command.") from e.with_traceback(None)  # its frames hold the loader's workers
 
 # %% ../nbs/01_learner.ipynb #7a1319f7
 def fit_temperature(
@@ -162,12 +148,37 @@ def fit_temperature(
     return math.exp((lo+hi)/2)
 
 # %% ../nbs/01_learner.ipynb #43638657
+def _class_index(y:Tensor) -> Tensor:
+    "The class indices `y` as a plain tensor of one index per item; integer targets of shape (n, 1), as fastbook's `train_y`, give one each"
+    y = y.as_subclass(Tensor)
+    return y[:,0] if y.ndim == 2 and y.shape[1] == 1 and not y.is_floating_point() else y
+
 def _check_targets(y:Tensor):
     "Raise a clear error unless `y` holds one integer class index per item"
     if y.is_floating_point() or y.ndim != 1:
         raise ValueError(f"Targets of dtype {y.dtype} and shape {tuple(y.shape)}: a TemplateLearner needs one integer class index per item "
-                         "(single-label classification, e.g. a `CategoryBlock`); multi-label and regression targets have no class template.")
+                         "(single-label classification, e.g. a `CategoryBlock`); multi-label, regression and mixed (e.g. `MixUp`) targets have no class template.")
     if len(y) and y.min() < 0: raise ValueError(f"Negative class index {y.min().item()}: class indices go from 0 to n_classes-1.")
+
+def _empty_class_hint(empty:list) -> str:
+    "What to do about classes without training items that fastai made itself"
+    if '#na#' not in empty: return ''
+    return (" '#na#' is the class fastai adds for missing labels with `CategoryBlock(add_na=True)`: it has no items, so no template; "
+            "build the DataLoaders with `CategoryBlock()` (add_na=False).")
+
+def _world() -> int:
+    "Number of processes of `torch.distributed`, 1 when it is not initialised"
+    return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
+
+def _shard(dl:DataLoader) -> DataLoader:
+    "`dl` in one process; under `torch.distributed`, this process's share of it (a `ShardDL`, which needs the `distributed` extra)"
+    if _world() == 1: return dl
+    from pixelsim_fastai.distributed import ShardDL
+    return ShardDL(dl)
+
+def _sharded(dl) -> bool:
+    "Whether `dl` is one process's share of a pass"
+    return hasattr(dl, 'gather')
 
 # %% ../nbs/01_learner.ipynb #fab856ef
 def _pixel_levels(x:Tensor) -> Tensor:
@@ -185,10 +196,17 @@ def _histogram_median(hist:Tensor, counts:Tensor) -> Tensor:
     middle = lambda k: (cum <= k[:,None,None]).sum(-1)  # the level of the k-th smallest value (0-based)
     return (middle((counts-1)//2) + middle(counts//2)).float()/510
 
+def _held_out_median(hist:Tensor, counts:Tensor, y:Tensor, levels:Tensor) -> Tensor:
+    "Per-pixel median of class `y[i]` without item i, whose 8-bit `levels` are in `hist` (exact: with item i out, the k-th smallest level is the k-th of all if that is below the item's own level, else the (k+1)-th)"
+    cum = hist.cumsum(-1)
+    kth = lambda k: (cum <= k[:,None,None]).sum(-1)[y]  # (items, pixels): the k-th smallest level (0-based) of each item's class
+    without = lambda k: torch.where(kth(k) < levels, kth(k), kth(k+1))
+    return (without((counts-2)//2) + without((counts-1)//2)).float()/510
+
 # %% ../nbs/01_learner.ipynb #93f28f19
 class MeanTemplate(Callback):
     "Builds the class templates, the mean (or median) training image of each class, in one streaming pass during `fit`"
-    order = TrainEvalCallback.order+1
+    order = Recorder.order-1  # after the callbacks that change a batch (order 0, `MixedPrecision`'s 10), before the Recorder logs
     def __init__(self,
         temperature:float|None=None, # Fixed temperature; `None` fits it on a sample of training items
         stat:str='mean', # 'mean', or 'median' (the L1-optimal centre; 8-bit images only)
@@ -196,6 +214,9 @@ class MeanTemplate(Callback):
         seed:int=0, # Seed of that sample
     ):
         if stat not in ('mean', 'median'): raise ValueError(f"Unknown stat={stat!r}: use 'mean' or 'median'.")
+        if temperature is not None and not (math.isfinite(temperature) and temperature > 0):
+            raise ValueError(f"temperature={temperature!r}: the temperature divides the distances, so it must be a finite number > 0 (or None to fit it).")
+        if n_sample < 1: raise ValueError(f"n_sample={n_sample!r}: the temperature and the training loss are computed on a sample of at least 1 training item.")
         store_attr()
         self.totals,self.vocab = None,None
 
@@ -206,22 +227,21 @@ class MeanTemplate(Callback):
 
     def before_train(self):
         "Swap the training loader for one pass over every item (this process's share under `torch.distributed`), and start the totals from zero"
-        dl = one_pass_dl(self.dl)
-        self.learn.dl = ShardDL(dl) if _world() > 1 else dl
+        self.learn.dl = _shard(one_pass_dl(self.dl))
         self.model.eval()  # a `body` computes features as it will when predicting (no dropout, fixed batch norm)
         self.totals,self.counts,self.shape,self.sample,self.seen = None,None,None,L(),0
         self.vocab = getattr(self.dls, 'vocab', None)  # read once: the lookup walks the DataLoaders and their datasets
         n = len(self.dl.dataset)
-        self.positions = tensor(self.dl.positions) if isinstance(self.dl, ShardDL) else torch.arange(n)
+        self.positions = tensor(self.dl.positions) if _sharded(self.dl) else torch.arange(n)
         self.in_sample = torch.zeros(n, dtype=torch.bool)
         self.in_sample[torch.randperm(n, generator=torch.Generator().manual_seed(self.seed))[:self.n_sample]] = True
         self.learn.loss = tensor(float('nan'))
 
     def before_batch(self):
-        "While training, add the batch to the class totals instead of a training step"
+        "While training, add the batch, as the callbacks before this one leave it, to the class totals instead of a training step"
         if not self.training: return
         if len(self.xb) != 1: raise ValueError(f"A TemplateLearner needs DataLoaders with one input, not {len(self.xb)}.")
-        y = self.y.as_subclass(Tensor)
+        y = _class_index(self.y)
         pos = self.positions[self.seen:self.seen+len(y)]
         self.seen += len(y)
         n_real = int((pos >= 0).sum())  # a padding item can only end the pass
@@ -230,6 +250,8 @@ class MeanTemplate(Callback):
         self.accumulate(f, y)
         keep = self.in_sample[pos]
         if keep.any(): self.sample.append((f[keep.to(f.device)], y[keep.to(y.device)], pos[keep]))
+        mp = getattr(self.learn, 'mixed_precision', None)
+        if mp is not None and mp.autocast is not None: mp.autocast.__exit__(None, None, None)  # it closes in `after_loss`, which a cancelled batch never reaches
         raise CancelBatchException()
 
     def accumulate(self, f:Tensor, y:Tensor):
@@ -272,76 +294,108 @@ class MeanTemplate(Callback):
         "The template of each class from the totals (the mean, or the median), checking that every class has items"
         if self.totals is None: raise ValueError("The training set is empty: a TemplateLearner needs training images of every class.")
         empty = [str(self.vocab[i] if self.vocab is not None else i) for i in torch.where(self.counts==0)[0].tolist()]
-        if empty: raise ValueError(f"No training items for class(es) {', '.join(empty)}: add training images of every class, or drop the class from the labels.")
-        if self.stat == 'median': return _histogram_median(self.totals, self.counts).view(-1, *self.shape)
+        if empty: raise ValueError(f"No training items for class(es) {', '.join(empty)}: add training images of every class, or drop the class from the labels."
+                                   + _empty_class_hint(empty))
+        if self.stat == 'median': return _histogram_median(self.totals, self.counts).to(self.model.templates.dtype).view(-1, *self.shape)
         if not torch.isfinite(self.totals).all(): raise ValueError("The training images contain NaN or infinite pixels: clean or drop them before fitting.")
-        return (self.totals/self.counts[:,None]).float().view(-1, *self.shape)
+        return (self.totals/self.counts[:,None]).to(self.model.templates.dtype).view(-1, *self.shape)
+
+    def held_out_centres(self, f:Tensor, y:Tensor) -> Tensor:
+        "The template of the class of each item of `f` built without that item (leave-one-out; its class needs 2 items or more)"
+        n = self.counts[y][:,None]
+        if self.stat == 'mean': return ((self.totals[y] - f.flatten(1).double())/(n-1)).float()
+        return _held_out_median(self.totals, self.counts, y, _pixel_levels(f))
 
     def _sample_distances(self):
-        "Distances to the templates of the training sample and its classes, in pass order, from every process"
+        "Distances of the training sample to the templates, each to its own class's template built without it, with its classes, in pass order, from every process"
         t = self.model.templates
         rows = (self.in_sample.cumsum(0)-1).to(t.device)
         d = t.new_zeros(int(self.in_sample.sum()), len(t))
         y = torch.zeros(len(d), dtype=torch.long, device=d.device)
         if self.sample:
             fs,ys,ps = map(torch.cat, zip(*self.sample))
-            idx = rows[ps.to(d.device)]
-            d[idx],y[idx] = template_distance(fs.flatten(1), t.flatten(1), self.model.dist),ys
-        if isinstance(self.dl, ShardDL): dist.all_reduce(d); dist.all_reduce(y)
-        return d,y
+            idx,fs = rows[ps.to(d.device)],fs.flatten(1)
+            d[idx],y[idx] = template_distance(fs, t.flatten(1), self.model.dist),ys
+            two = self.counts[ys] > 1
+            if two.any(): d[idx[two], ys[two]] = distance_funcs[self.model.dist](fs[two].float(), self.held_out_centres(fs[two], ys[two]))
+        if _sharded(self.dl): dist.all_reduce(d); dist.all_reduce(y)
+        keep = self.counts[y] > 1
+        return d[keep],y[keep]
 
     def after_train(self):
-        "Set the templates and the temperature, and record the training loss"
-        if isinstance(self.dl, ShardDL): self._all_reduce()
+        "Set the templates and the temperature, and record the training loss and metrics on the sample"
+        if _sharded(self.dl): self._all_reduce()
         self.model.templates.data = self.centres()
         d,y = self._sample_distances()
-        self.model.temperature.fill_(fit_temperature(d, y) if self.temperature is None else self.temperature)
+        self.model.temperature.fill_(self._temperature(d, y))
         self.sample,self.in_sample,self.positions = L(),None,None
-        if hasattr(self.learn, 'recorder'):
-            self.learn.loss = F.cross_entropy(-d/self.model.temperature, y)
-            self.recorder.smooth_loss.reset()
-            self.recorder.smooth_loss.accumulate(self.learn)
-            self.learn.smooth_loss = self.recorder.smooth_loss.value
+        if hasattr(self.learn, 'recorder'): self._record(d, y)
+
+    def _temperature(self, d, y) -> float:
+        "The fixed temperature, or the one fitted on held-out distances `d`; 1 when no class has two items"
+        if self.temperature is not None: return self.temperature
+        if len(y): return fit_temperature(d, y)
+        warn("No class has two training items, so the temperature cannot be fitted on held-out distances: it stays at 1. Pass `temperature=` to set it.")
+        return 1.
+
+    def _record(self, d, y):
+        "The training loss (and training metrics) of the sample, for the Recorder"
+        self.learn.pred,self.learn.yb = -d/self.model.temperature,(y,)
+        self.learn.loss = F.cross_entropy(self.pred, y) if len(y) else tensor(float('nan'))
+        self.recorder.smooth_loss.reset()
+        self.recorder.smooth_loss.accumulate(self.learn)
+        self.learn.smooth_loss = self.recorder.smooth_loss.value
+        losses = self.recorder.losses  # the pass's batches logged NaN: they share its one loss
+        if self.n_iter: losses[-self.n_iter:] = [self.smooth_loss]*min(self.n_iter, len(losses))
+        if len(y): self.recorder._train_mets[1:].map(lambda m: m.accumulate(self.learn))
 
     def before_validate(self):
         "Read the validation set with `one_pass_dl` (fast for image files), only this process's share of it under `torch.distributed`"
-        if self.dl is not self.dls.valid: return
-        dl = one_pass_dl(self.dl)
-        self.learn.dl = ShardDL(dl) if _world() > 1 else dl
+        if self.dl is self.dls.valid: self.learn.dl = _shard(one_pass_dl(self.dl))
 
     def after_pred(self):
         "Under `torch.distributed`, gather the validation batches of every process, so that the loss and metrics cover every item once"
-        if isinstance(self.dl, ShardDL):
+        if _sharded(self.dl):
             self.learn.pred,self.learn.yb = self.dl.gather(self.pred, self.iter),tuple(self.dl.gather(y, self.iter) for y in self.yb)
 
     def update(self, dl:DataLoader):
-        "Add every item of `dl` to the totals (its new classes join the vocab) and rebuild the templates, in time proportional to `dl` only; the temperature stays"
-        if self.totals is None: raise RuntimeError("There is nothing to update yet: call `learn.fit()` first.")
-        device,self.vocab = self.model.temperature.device,getattr(self.dls, 'vocab', None)
-        saved = self.totals.to(device),self.counts.to(device),L(self.vocab or [])
+        "Add every item of `dl` to the totals (its new classes join this learner's vocab) and rebuild the templates, in time proportional to `dl` only; the temperature stays"
+        if self.totals is None:
+            if self.model.templates.numel(): raise RuntimeError("This learner has templates but not the totals that `update` adds to (it was exported without them, or its model loaded with `learn.load`): "
+                                                                "fit it again, or export it with `learn.export(fname, keep_totals=True)`.")
+            raise RuntimeError("There is nothing to update yet: call `learn.fit()` first.")
+        device = self.model.temperature.device
+        saved = self.totals.to(device),self.counts.to(device),self.learn.dls
         self.totals,self.counts = saved[0].clone(),saved[1].clone()
         try:
             to_vocab = self._vocab_index(dl)
             self.model.eval()
             new = one_pass_dl(dl)
             with torch.no_grad(), _threads_beside(_n_workers(new)):
-                for b in new:
+                for b in named_batches(new):
                     if len(b) != 2: raise ValueError(f"`update` needs batches of one input and one target, not {len(b)} tensors.")
-                    y = b[1].as_subclass(Tensor).to(device)
+                    y = _class_index(b[1]).to(device)
                     self.accumulate(self.model.features(b[0].to(device)), y if to_vocab is None else to_vocab.to(device)[y])
         except BaseException:
-            self.totals,self.counts = saved[:2]
-            if saved[2]: self.vocab.items,self.vocab.o2i = saved[2],saved[2].val2idx()
+            self.totals,self.counts,self.learn.dls = saved
+            self.vocab = getattr(self.dls, 'vocab', None)
             raise
         self.model.templates.data = self.centres()
 
     def _vocab_index(self, dl):
-        "Where each class of `dl` is in the learner's vocab, adding the new ones to it; `None` when there are plain class indices"
-        vocab,theirs = self.vocab,getattr(dl, 'vocab', None)
-        if vocab is None or theirs is None: return None
-        for o in theirs:
-            if o not in vocab.o2i: vocab.o2i[o] = len(vocab); vocab.items.append(o)
-        return tensor([vocab.o2i[o] for o in theirs])
+        "Where each class of `dl` is in the learner's vocab, giving the learner its own copy of its DataLoaders when classes are new; `None` for plain class indices"
+        self.vocab,theirs = getattr(self.dls, 'vocab', None),getattr(dl, 'vocab', None)
+        if self.vocab is None or theirs is None: return None
+        new = [o for o in theirs if o not in self.vocab.o2i]
+        if new:
+            self.learn.dls = deepcopy(self.dls)  # other learners on the same DataLoaders keep their vocab
+            self.vocab = self.dls.vocab
+            for o in new: self.vocab.o2i[o] = len(self.vocab); self.vocab.items.append(o)
+        return tensor([self.vocab.o2i[o] for o in theirs])
+
+    def after_cancel_train(self):
+        "A cancelled pass leaves no half-built sample behind"
+        self.sample,self.in_sample,self.positions = L(),None,None
 
 # %% ../nbs/01_learner.ipynb #2dec1104
 def _n_workers(dl) -> int:
@@ -355,6 +409,19 @@ def _threads_beside(n_workers:int):
     if n_workers: torch.set_num_threads(max(1, min(n, num_cpus()-n_workers)))
     try: yield
     finally: torch.set_num_threads(n)
+
+@contextmanager
+def _template_pass(learn:Learner):
+    "While the template pass runs: the batch-mixing augmentations (`MixUp`, `CutMix`) sit it out, as random transforms do, and training metrics wait for the temperature sample (a pass has no predictions)"
+    mixers = [cb for cb in learn.cbs if isinstance(cb, MixHandler) and cb.run_train]
+    rec = getattr(learn, 'recorder', None)
+    metrics = rec is not None and rec.train_metrics
+    for cb in mixers: cb.run_train = False
+    if metrics: rec.train_metrics = False
+    try: yield
+    finally:
+        for cb in mixers: cb.run_train = True
+        if metrics: rec.train_metrics = True
 
 class TemplateLearner(Learner):
     "A `Learner` that classifies an image by its nearest class template under `dist` ('l1', 'mse' or 'cos')"
@@ -380,8 +447,32 @@ class TemplateLearner(Learner):
         super().fit(n_epoch, **kwargs)
 
     def all_batches(self):
-        "Every batch of `self.dl`, with torch's threads in this process on the cores its loader workers leave free"
-        with _threads_beside(_n_workers(self.dl)): super().all_batches()
+        "Every batch of `self.dl`, with torch's threads in this process on the cores its loader workers leave free, naming any unreadable image file"
+        self.n_iter = len(self.dl)
+        with _threads_beside(_n_workers(self.dl)), (_template_pass(self) if self.training else nullcontext()):
+            for o in enumerate(named_batches(self.dl)): self.one_batch(*o)
+
+    def lr_find(self, *args, **kwargs):
+        "A TemplateLearner has no learning rate: its templates are class means, built in one pass without an optimizer step"
+        raise TypeError("A TemplateLearner has no learning rate to find: `fit()` builds its templates in one pass, with no optimizer step. "
+                        "Call `learn.fit()`; `learn.to_linear()` gives a trainable model to run `lr_find` on.")
+
+    def export(self, fname='export.pkl', pickle_module=cloudpickle, pickle_protocol=2,
+               keep_totals:bool|None=None): # Keep what `update` needs; `None` keeps the mean's sums (twice the templates), not the median's level counts (256 times)
+        "Export the learner for inference, as `Learner.export`; the class totals that `update` adds to only when `keep_totals`"
+        mt = self.mean_template
+        kept = mt.totals
+        if not ifnone(keep_totals, mt.stat == 'mean'): mt.totals = None
+        try: super().export(fname, pickle_module=pickle_module, pickle_protocol=pickle_protocol)
+        finally: mt.totals = kept
+
+    @contextmanager
+    def distrib_ctx(self, *args, **kwargs):
+        "fastai's `distrib_ctx` (`torchrun`, `accelerate launch`), which needs the `distributed` extra"
+        try: import pixelsim_fastai.distributed
+        except (ImportError, NameError) as e:
+            raise ImportError('`distrib_ctx` needs Accelerate, which this install lacks: pip install "pixelsim_fastai[distributed]"') from e
+        with Learner.distrib_ctx(self, *args, **kwargs) as learn: yield learn
 
 # %% ../nbs/01_learner.ipynb #c4041cbd
 @patch
@@ -391,6 +482,10 @@ def show_templates(self:TemplateLearner,
 ):
     "Show the class templates, decoded by the `DataLoaders`' transforms and titled with the class names"
     t = self.mean_template.templates
+    if self.model.body is not None or t.ndim != 4:
+        what = "features of the model's `body`" if self.model.body is not None else f"vectors of shape {tuple(t.shape[1:])}"
+        raise ValueError(f"The templates are {what}, not images, so there is nothing to show as a picture: "
+                         "read them from `learn.mean_template.templates` (for flattened images, reshape them first, e.g. `show_images(t.view(-1, 28, 28))`).")
     if isinstance(self.dls.train, TfmdDL): t = self.dls.train.after_batch.decode(TensorImage(t))
     vocab = getattr(self.dls, 'vocab', None)
     show_images(t.cpu(), nrows=nrows, titles=[str(o) for o in ifnone(vocab, range(len(t)))], **kwargs)
@@ -409,35 +504,3 @@ def to_linear(self:TemplateLearner, **kwargs) -> Learner:
     with torch.no_grad(): head.weight.copy_(2*t*scale); head.bias.copy_(-(t*t).sum(1)*scale)
     model = nn.Sequential(*([] if m.body is None else [deepcopy(m.body)]), nn.Flatten(), head)
     return Learner(self.dls, model, loss_func=CrossEntropyLossFlat(), **{'metrics': self.metrics, **kwargs})
-
-# %% ../nbs/01_learner.ipynb #1247f2e5
-@patch
-def to_distributed(self:TemplateLearner,
-    sync_bn:bool=True, # Ignored: a `body` runs in evaluation mode, so its batch norm has no statistics to synchronise
-    **kwargs # Accelerate options: a TemplateLearner has no use for them, so there must be none
-):
-    "Join the `torch.distributed` process group of a `torchrun` or `accelerate launch` (gloo on the CPU, nccl on GPUs); `distrib_ctx` calls it"
-    if kwargs: raise TypeError(f"A TemplateLearner does not use Accelerate: drop {', '.join(kwargs)} from `distrib_ctx`.")
-    self.owns_group = not dist.is_initialized()
-    if self.owns_group:
-        cuda = self.dls.device is not None and torch.device(self.dls.device).type == 'cuda'
-        if cuda:
-            device = torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0)))
-            torch.cuda.set_device(device)
-            self.dls.to(device)
-        dist.init_process_group('nccl' if cuda else 'gloo')
-    if rank_distrib():
-        self.remove_cb(ProgressCallback)
-        self.logger,self.rank0_logger = noop,self.logger
-    return self
-
-@patch
-def detach_distributed(self:TemplateLearner):
-    "Undo `to_distributed`: leave the process group it joined, and give every process its progress bar and logger back"
-    if num_distrib() <= 1: return self
-    if getattr(self, 'owns_group', False): dist.destroy_process_group()
-    self.owns_group = False
-    if rank_distrib():
-        if not hasattr(self, 'progress'): self.add_cb(ProgressCallback())
-        self.logger = self.rank0_logger
-    return self
