@@ -10,141 +10,15 @@ import matplotlib
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')  # raised by fastai's imports: noise on a command line
 warnings.filterwarnings('ignore', message='load_learner` uses Python')  # said once, in `pixelsim predict --help`
 from fastai.vision.all import *
-from sklearn.datasets import load_digits
 from .core import distance_funcs
+from .data import *
+from .folders import *
+from .folders import _error_line, _unreadable_error, _print_unreadable, _show_progress
 from .learner import *
+from .report import *
 
 # %% auto #0
-__all__ = ['folder_images', 'folder_dls', 'unreadable_images', 'digits_folder', 'fit_report', 'print_report', 'save_outputs',
-           'fit_folder', 'load_template_learner', 'image_paths', 'predict_files', 'write_predictions', 'main']
-
-# %% ../nbs/03_cli.ipynb #d7ab7817
-def _has_split(path:Path, train:str, valid:str) -> bool: return (path/train).is_dir() and (path/valid).is_dir()
-
-def folder_images(
-    path:Path|str, # Folder of images in class folders
-    train:str='train', # Training folder, if `path` has both it and `valid`
-    valid:str='valid', # Validation folder
-) -> L:
-    "The image files `folder_dls` reads from `path`, in fastai's order: those under `train` and `valid` if it has both folders, else all"
-    path = Path(path)
-    return get_image_files(path, folders=[train, valid]) if _has_split(path, train, valid) else get_image_files(path)
-
-def folder_dls(
-    path:Path|str, # Folder of images in class folders
-    train:str='train', # Training folder, if `path` has both it and `valid`
-    valid:str='valid', # Validation folder
-    valid_pct:float=0.2, # Share of the items held out when there are no `train`/`valid` folders, between 0 and 1
-    size:int|None=None, # Resize every image to `size` x `size`
-    bs:int=64, # Batch size
-    seed:int=42, # Seed of the random split
-    skip:list=(), # Image files to leave out, as `folder_images` lists them (e.g. the keys of `unreadable_images`)
-) -> DataLoaders:
-    "Image `DataLoaders` from `path`, as `ImageDataLoaders.from_folder` makes them: its `train` and `valid` folders if it has both, else its class folders split by `valid_pct`"
-    path = Path(path)
-    if not path.is_dir(): raise FileNotFoundError(f"{path} is not a folder")
-    split = _has_split(path, train, valid)
-    if not split and not 0 < valid_pct < 1:
-        raise ValueError(f"valid_pct={valid_pct} is not between 0 and 1 (exclusive): give the share of the images to hold out for validation, e.g. 0.2")
-    files = folder_images(path, train, valid)
-    if not files: raise ValueError(f"No images under {path}: give a folder of class folders of images")
-    skip = set(map(Path, skip))
-    items = files.filter(lambda f: f not in skip)
-    if not items: raise ValueError(f"No readable images under {path}: all {len(files)} image files are left out")
-    dblock = DataBlock(blocks=(ImageBlock, CategoryBlock), get_y=parent_label, item_tfms=Resize(size) if size else None,
-                       splitter=GrandparentSplitter(train, valid) if split else RandomSplitter(valid_pct, seed=seed))
-    try: dls = ImageDataLoaders.from_dblock(dblock, items, path=path, bs=bs)  # fastai decodes the first training image to set up its types
-    except Exception as e:
-        err = _unreadable_error(sorted(items), e)
-        if err is None: raise
-        raise err from e
-    if len(dls.vocab) < 2: raise ValueError(f"Only one class ({dls.vocab[0]}) under {path}: a classifier needs at least two class folders")
-    return dls
-
-# %% ../nbs/03_cli.ipynb #0e4f859b
-def unreadable_images(
-    files, # Image files
-    progress:bool=False, # Show a progress bar, on stderr
-    n_workers:int=defaults.cpus, # Threads that decode the files (0: one by one in this thread)
-) -> dict:
-    "The `files` PIL cannot read in full, each with its `image_problem`, in the order of `files`"
-    files = L(files).map(Path)
-    with redirect_stdout(sys.stderr) if progress else nullcontext():  # fastprogress's console bar prints to stdout
-        problems = parallel(image_problem, files, n_workers=n_workers, threadpool=True, progress=progress)
-    return {f:p for f,p in zip(files, problems) if p is not None}
-
-def _error_line(e:BaseException) -> str:
-    "The first line of `e`'s message: all that `pixelsim` prints of an error"
-    lines = str(e).strip().splitlines()
-    return lines[0] if lines else type(e).__name__
-
-def _unreadable_error(files, e:Exception) -> Exception|None:
-    "An error naming the first of `files` that PIL cannot read, when reading them raised `e`, which is not already such an error"
-    if _error_line(e).startswith('Cannot read image file '): return None  # the library's error names the file
-    files = L(files).map(Path)
-    bad = unreadable_images(files)
-    if not bad: return None
-    f,problem = first(bad.items())
-    more = f" ({len(bad)} unreadable image files in all)" if len(bad) > 1 else ""
-    return ValueError(f"Cannot read image file {f}: {problem}{more}. Find and remove such files with fastai's `verify_images`, "
-                      "or pass --skip-unreadable to leave them out")
-
-def _print_unreadable(bad:dict, head:str, rest:str, file=None, limit:int=20):
-    "Print `head`, then the first `limit` files of `bad` with their problems, and a count of the rest followed by `rest`"
-    print(head, file=file)
-    for f,p in list(bad.items())[:limit]: print(f"  {f}: {p}", file=file)
-    if len(bad) > limit: print(f"  ... and {len(bad)-limit} more {rest}", file=file)
-
-def _show_progress(n_items:int, bs:int) -> bool:
-    "Progress bars are for more than one batch of items, and only on a terminal: they go to stderr, and stdout keeps its lines"
-    return n_items > bs and sys.stderr.isatty()
-
-# %% ../nbs/03_cli.ipynb #3158e4e5
-def digits_folder(dest:Path|str|None=None) -> Path:
-    "scikit-learn's 1,797 8x8 handwritten digits as a PNG class-folder tree, written once (default: under fastai's data folder)"
-    dest = Path(ifnone(dest, fastai_path('data')/'sklearn_digits'))
-    digits = load_digits()
-    if len(get_image_files(dest)) == len(digits.target): return dest
-    for i,(im,y) in enumerate(zip(digits.images, digits.target)):
-        (dest/str(y)).mkdir(parents=True, exist_ok=True)
-        Image.fromarray((im*255/16).round().astype(np.uint8)).save(dest/str(y)/f'{i:04d}.png')
-    return dest
-
-# %% ../nbs/03_cli.ipynb #65218bb5
-def fit_report(
-    learn:TemplateLearner, # A fitted learner
-    preds:Tensor, targs:Tensor, losses:Tensor # Its validation predictions, as `learn.get_preds(with_loss=True)` returns them
-) -> dict:
-    "Per-class and overall accuracy and the validation loss of a fitted `learn`"
-    right = preds.argmax(1) == targs
-    per_class = [dict(name=str(v), items=int((targs==c).sum()), correct=int(right[targs==c].sum())) for c,v in enumerate(learn.dls.vocab)]
-    for o in per_class: o['accuracy'] = o['correct']/o['items'] if o['items'] else None
-    return dict(dist=learn.model.dist, temperature=learn.model.temperature.item(), train_items=len(learn.dls.train_ds),
-                valid_items=len(targs), correct=int(right.sum()), accuracy=right.float().mean().item(),
-                valid_loss=losses.mean().item(), classes=per_class)
-
-def print_report(r:dict):
-    "Print `fit_report`'s figures as a table"
-    w = max(5, *(len(o['name']) for o in r['classes']))
-    print(f"{'class':<{w}}  {'items':>6}  {'correct':>7}  accuracy")
-    for o in r['classes']: print(f"{o['name']:<{w}}  {o['items']:>6}  {o['correct']:>7}  " + ('-' if o['accuracy'] is None else f"{o['accuracy']:.4f}"))
-    print(f"{'all':<{w}}  {r['valid_items']:>6}  {r['correct']:>7}  {r['accuracy']:.4f}")
-    print(f"validation loss ({r['dist']}, temperature {r['temperature']:.4g}): {r['valid_loss']:.4f}")
-
-def save_outputs(learn:TemplateLearner, interp:ClassificationInterpretation, report:dict, out:Path|str):
-    "Write templates.png, confusion_matrix.png, top_losses.png (from `interp`), metrics.json (`report`) and the exported learner model.pkl to `out`"
-    out = Path(out).absolute()
-    out.mkdir(parents=True, exist_ok=True)
-    learn.show_templates(nrows=int(math.ceil(len(learn.dls.vocab)/8)))
-    plt.savefig(out/'templates.png', bbox_inches='tight')
-    with learn.no_bar():
-        interp.plot_confusion_matrix()
-        plt.savefig(out/'confusion_matrix.png', bbox_inches='tight')
-        interp.plot_top_losses(min(9, report['valid_items']))
-        plt.savefig(out/'top_losses.png', bbox_inches='tight')
-    plt.close('all')
-    (out/'metrics.json').write_text(json.dumps(report, indent=2))
-    learn.export(out/'model.pkl')
+__all__ = ['fit_folder', 'load_template_learner', 'predict_files', 'write_predictions', 'main']
 
 # %% ../nbs/03_cli.ipynb #78efa217
 def _dls_files(dls:DataLoaders) -> L:
@@ -184,18 +58,6 @@ def load_template_learner(fname:Path|str) -> TemplateLearner:
     except Exception as e: raise ValueError(f"{fname} is not a learner exported with `learn.export` ({type(e).__name__}: {e})") from e
     if not isinstance(learn, TemplateLearner): raise ValueError(f"{fname} holds a {type(learn).__name__}, not an exported TemplateLearner")
     return learn
-
-def image_paths(paths) -> L:
-    "Each of `paths` that is a file, and in place of each folder every image file under it (recursively, sorted)"
-    res = L()
-    for p in L(paths).map(Path):
-        if p.is_dir():
-            fs = get_image_files(p)
-            if not fs: raise ValueError(f"No image files under the folder {p}: give image files, or folders with images in them")
-            res += sorted(fs)
-        elif p.is_file(): res.append(p)
-        else: raise FileNotFoundError(f"No image file or folder {p}")
-    return res
 
 def _probs(learn:TemplateLearner, files:L, progress:bool) -> Tensor:
     "The class probabilities of `files`, with an error naming an unreadable file if reading one fails"

@@ -4,12 +4,13 @@
 
 # %% ../nbs/00_core.ipynb #a2aca2fd
 from __future__ import annotations
+import math
 from contextlib import nullcontext
 from fastai.torch_imports import *
 from fastai.torch_core import *
 
 # %% auto #0
-__all__ = ['distance_funcs', 'broadcast_distance', 'template_distance', 'TemplateModel']
+__all__ = ['distance_funcs', 'broadcast_distance', 'template_distance', 'TemplateModel', 'fit_temperature']
 
 # %% ../nbs/00_core.ipynb #7d1bd35a
 distance_funcs = dict(
@@ -141,3 +142,21 @@ class TemplateModel(Module):
         d = template_distance(f.flatten(1), self.templates.flatten(1), self.dist)
         if not torch.isfinite(d).all(): raise ValueError("The images contain NaN or infinite pixels: clean or drop them before predicting.")
         return d
+
+# %% ../nbs/00_core.ipynb #7a1319f7
+def fit_temperature(
+    d:Tensor, # (n, c) distances of n items to the c templates
+    y:Tensor, # (n,) their classes
+    n_iter:int=60 # Golden-section steps
+) -> float:
+    "The temperature `T` that minimises the cross-entropy of `softmax(-d/T)` against `y`"
+    spread = (d - d.mean(1, keepdim=True)).abs().mean().item()
+    if spread == 0: return 1.
+    ce = lambda log_t: F.cross_entropy(-d/math.exp(log_t), y).item()
+    lo,hi,g = math.log(spread)-10,math.log(spread)+10,(math.sqrt(5)-1)/2
+    a,b = hi-g*(hi-lo),lo+g*(hi-lo)
+    fa,fb = ce(a),ce(b)
+    for _ in range(n_iter):
+        if fa <= fb: hi,b,fb = b,a,fa; a = hi-g*(hi-lo); fa = ce(a)
+        else:        lo,a,fa = a,b,fb; b = lo+g*(hi-lo); fb = ce(b)
+    return math.exp((lo+hi)/2)

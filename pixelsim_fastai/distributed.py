@@ -8,10 +8,12 @@ from fastai.basics import *
 from fastai.callback.progress import *
 from fastai.distributed import *  # needs Accelerate: the `distributed` extra
 import torch.distributed as dist
+from .data import *
+from .callback import *
 from .learner import *
 
 # %% auto #0
-__all__ = ['shard_positions', 'ShardDL']
+__all__ = ['shard_positions', 'ShardDL', 'ShardedPass']
 
 # %% ../nbs/04_distributed.ipynb #1767225d
 def _last_round(n, bs, world):
@@ -58,13 +60,42 @@ class ShardDL(DistributedDL):
         dist.all_gather(parts, padded)
         return retain_type(torch.cat([o[:s] for o,s in zip(parts, sizes)]), old=t)
 
+# %% ../nbs/04_distributed.ipynb #r0000035
+class ShardedPass(Callback):
+    "Under `torch.distributed`, each process reads its share of the template pass and of validation; totals, counts and the temperature sample are added up, and validation batches gathered, so every process ends as one process would"
+    order = MeanTemplate.order-1  # its `before_train` hands `MeanTemplate` the share, its `after_train` adds up before the templates are made
+    def before_train(self):
+        "Read this process's share of one pass over the training set"
+        self.learn.dl = ShardDL(one_pass_dl(self.dl))
+
+    def after_train(self):
+        "Add up the class totals, counts and temperature sample of every process"
+        mt = self.mean_template
+        n = tensor(0 if mt.totals is None else len(mt.totals)).to(self.model.temperature.device)
+        dist.all_reduce(n, dist.ReduceOp.MAX)  # processes agree on the number of classes
+        if not n: return
+        if mt.totals is None or len(mt.totals) < n: mt.grow(int(n), n.device)
+        if mt.sample.features is None: mt.sample.make_room(mt.shape, self.model.templates.dtype, n.device)
+        for t in (mt.totals, mt.counts, mt.sample.features, mt.sample.classes): dist.all_reduce(t)
+
+    def before_validate(self):
+        "Read this process's share of the validation set"
+        if self.dl is self.dls.valid: self.learn.dl = ShardDL(one_pass_dl(self.dl))
+
+    def after_pred(self):
+        "Gather the validation batches of every process, so that the loss and metrics cover every item once"
+        if isinstance(self.dl, ShardDL):
+            self.learn.pred,self.learn.yb = self.dl.gather(self.pred, self.iter),tuple(self.dl.gather(y, self.iter) for y in self.yb)
+
 # %% ../nbs/04_distributed.ipynb #1247f2e5
+TemplateLearner.distrib_ctx = Learner.distrib_ctx  # fastai's, which calls these two
+
 @patch
 def to_distributed(self:TemplateLearner,
     sync_bn:bool=True, # Ignored: a `body` runs in evaluation mode, so its batch norm has no statistics to synchronise
     **kwargs # Accelerate options: a TemplateLearner has no use for them, so there must be none
 ):
-    "Join the `torch.distributed` process group of a `torchrun` or `accelerate launch` (gloo on the CPU, nccl on GPUs); `distrib_ctx` calls it"
+    "Join the `torch.distributed` process group of a `torchrun` or `accelerate launch` (gloo on the CPU, nccl on GPUs) and share passes with `ShardedPass`; `distrib_ctx` calls it"
     if kwargs: raise TypeError(f"A TemplateLearner does not use Accelerate: drop {', '.join(kwargs)} from `distrib_ctx`.")
     self.owns_group = not dist.is_initialized()
     if self.owns_group:
@@ -74,6 +105,7 @@ def to_distributed(self:TemplateLearner,
             torch.cuda.set_device(device)
             self.dls.to(device)
         dist.init_process_group('nccl' if cuda else 'gloo')
+    self.add_cb(ShardedPass())
     if rank_distrib():
         self.remove_cb(ProgressCallback)
         self.logger,self.rank0_logger = noop,self.logger
@@ -81,7 +113,8 @@ def to_distributed(self:TemplateLearner,
 
 @patch
 def detach_distributed(self:TemplateLearner):
-    "Undo `to_distributed`: leave the process group it joined, and give every process its progress bar and logger back"
+    "Undo `to_distributed`: stop sharing passes, leave the process group it joined, and give every process its progress bar and logger back"
+    self.remove_cb(ShardedPass)
     if num_distrib() <= 1: return self
     if getattr(self, 'owns_group', False): dist.destroy_process_group()
     self.owns_group = False
