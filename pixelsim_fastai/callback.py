@@ -34,7 +34,8 @@ def _check_every_class(counts:Tensor, vocab):
     if not empty: return
     hint = (" '#na#' is the class fastai adds for missing labels with `CategoryBlock(add_na=True)`: it has no items, so no template; "
             "build the DataLoaders with `CategoryBlock()` (add_na=False).") if '#na#' in empty else ''
-    raise ValueError(f"No training items for class(es) {', '.join(empty)}: add training images of every class, or drop the class from the labels." + hint)
+    raise ValueError(f"No training items for class(es) {', '.join(empty)}: add training images of every class, or drop the class from the labels "
+                     "(classes that `mean_template.update` added have no items in the DataLoaders, and `fit` starts over from them)." + hint)
 
 def _end_autocast(learn:Learner):
     "End `MixedPrecision`'s autocast region, which it closes after the loss, a step that a cancelled batch never reaches"
@@ -175,6 +176,7 @@ class MeanTemplate(Callback):
         "Set the templates and the temperature, and record the training loss and metrics on the sample"
         if self.kept is None: return  # the pass was abandoned
         self.model.templates.data = self.centres()
+        self.model.templates.requires_grad_(False)  # `unfreeze` (in `fine_tune`) turned it on: nothing is trained
         d,y = held_out_distances(self)
         self.model.temperature.fill_(_temperature(self.temperature, d, y))
         self.sample,self.positions,self.kept = None,None,None

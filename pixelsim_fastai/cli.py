@@ -38,7 +38,7 @@ def fit_folder(
         learn.fit()
         with learn.no_bar(): preds,targs,losses = learn.get_preds(dl=dl, with_loss=True)
     except Exception as e:
-        if isinstance(e, RuntimeError) and 'not the same size' in str(e): raise ValueError("The images differ in size: pass --size N to resize them") from e
+        if 'differ in size' in str(e): raise ValueError("The images differ in size: pass --size N to resize them") from e
         err = _unreadable_error(sorted(_dls_files(dls)), e)
         if err is None: raise
         raise err from e
@@ -67,6 +67,7 @@ def _probs(learn:TemplateLearner, files:L, progress:bool) -> Tensor:
         with redirect_stdout(sys.stderr):  # fastprogress's console bar prints to stdout
             return learn.get_preds(dl=learn.dls.test_dl(files), cbs=[] if hasattr(learn, 'progress') else [ProgressCallback()])[0]
     except Exception as e:
+        if 'differ in size' in str(e): raise ValueError(f"The images differ in size: give images of the size the model was fitted on, {tuple(learn.model.templates.shape[1:])}, or fit it with --size N") from e
         err = _unreadable_error(files, e)
         if err is None: raise
         raise err from e

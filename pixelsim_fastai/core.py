@@ -149,7 +149,7 @@ def fit_temperature(
     y:Tensor, # (n,) their classes
     n_iter:int=60 # Golden-section steps
 ) -> float:
-    "The temperature `T` that minimises the cross-entropy of `softmax(-d/T)` against `y`"
+    "The temperature `T` that minimises the cross-entropy of `softmax(-d/T)` against `y`, no lower than where the mean probability of the true class is (n+1)/(n+2)"
     spread = (d - d.mean(1, keepdim=True)).abs().mean().item()
     if spread == 0: return 1.
     ce = lambda log_t: F.cross_entropy(-d/math.exp(log_t), y).item()
@@ -159,4 +159,14 @@ def fit_temperature(
     for _ in range(n_iter):
         if fa <= fb: hi,b,fb = b,a,fa; a = hi-g*(hi-lo); fa = ce(a)
         else:        lo,a,fa = a,b,fb; b = lo+g*(hi-lo); fb = ce(b)
-    return math.exp((lo+hi)/2)
+    return math.exp(max((lo+hi)/2, _succession_log_t(d, y, lo, hi+10, n_iter)))
+
+def _succession_log_t(d:Tensor, y:Tensor, lo:float, hi:float, n_iter:int) -> float:
+    "The log temperature at which the mean probability of the true class of the `n` items is (n+1)/(n+2), Laplace's rule of succession (it falls as `T` grows)"
+    target = (len(y)+1)/(len(y)+2)
+    p_true = lambda log_t: F.softmax(-d/math.exp(log_t), 1).gather(1, y[:,None]).mean().item()
+    for _ in range(n_iter):
+        mid = (lo+hi)/2
+        if p_true(mid) > target: lo = mid
+        else: hi = mid
+    return (lo+hi)/2

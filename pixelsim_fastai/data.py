@@ -119,6 +119,8 @@ def named_batches(dl) -> Generator:
         for b in dl: yield b; i += 1
     except Exception as e:
         bad = [(f,p) for f in _batch_files(dl, i) if (p := image_problem(f))]
+        if not bad and 'not the same size' in str(e):  # fastai's collate error, also from a worker
+            raise ValueError("The images of a batch differ in size: give them one size, e.g. with `item_tfms=Resize(N)` (`pixelsim fit --size N`).") from e.with_traceback(None)
         if not bad: raise
         raise ValueError(f"Cannot read image file {bad[0][0]}: {bad[0][1]}. Remove such files (fastai's `verify_images` finds them), "
                          "or pass --skip-unreadable to the `pixelsim` command.") from e.with_traceback(None)  # its frames hold the loader's workers

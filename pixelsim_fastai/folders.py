@@ -53,8 +53,17 @@ def folder_dls(
         err = _unreadable_error(sorted(items), e)
         if err is None: raise
         raise err from e
-    if len(dls.vocab) < 2: raise ValueError(f"Only one class ({dls.vocab[0]}) under {path}: a classifier needs at least two class folders")
+    _check_split(dls, {parent_label(f) for f in items}, path, valid_pct if not split else None)
     return dls
+
+def _check_split(dls:DataLoaders, classes:set, path:Path, valid_pct:float|None):
+    "Refuse `dls` unless it has two classes or more, training images of each class, and validation images"
+    if len(classes) < 2: raise ValueError(f"Only one class ({first(classes)}) under {path}: a classifier needs at least two class folders")
+    pct = f"--valid-pct {valid_pct} holds out too many: lower it" if valid_pct is not None else "add training images of them"
+    missing = sorted(classes - set(dls.vocab))
+    if missing: raise ValueError(f"No training images of class(es) {', '.join(missing)} under {path}: {pct}")
+    if not len(dls.valid_ds):
+        raise ValueError(f"No validation images under {path}: " + (f"--valid-pct {valid_pct} of {len(dls.train_ds)} images holds out none: raise it" if valid_pct is not None else "add images to the validation folder"))
 
 # %% ../nbs/02a_folders.ipynb #0e4f859b
 def unreadable_images(

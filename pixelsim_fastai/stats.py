@@ -11,9 +11,10 @@ __all__ = ['template_stats', 'MeanStat', 'MedianStat', 'TemperatureSample']
 
 # %% ../nbs/00b_stats.ipynb #s0000006
 def _class_index(y:Tensor) -> Tensor:
-    "The class indices `y` as a plain tensor of one index per item; integer targets of shape (n, 1), as fastbook's `train_y`, give one each"
+    "The class indices `y` as a plain int64 tensor of one index per item (targets of any integer dtype; shape (n, 1), as fastbook's `train_y`, gives one each)"
     y = y.as_subclass(Tensor)
-    return y[:,0] if y.ndim == 2 and y.shape[1] == 1 and not y.is_floating_point() else y
+    if y.is_floating_point() or y.dtype == torch.bool: return y
+    return (y[:,0] if y.ndim == 2 and y.shape[1] == 1 else y).long()
 
 def _check_targets(y:Tensor):
     "Raise a clear error unless `y` holds one integer class index per item"
