@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse, csv, json, sys, warnings
 from contextlib import redirect_stdout, nullcontext
 import matplotlib
-warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')  # raised by fastai's imports: noise on a command line
 warnings.filterwarnings('ignore', message='load_learner` uses Python')  # said once, in `pixelsim predict --help`
 from fastai.vision.all import *
 from .core import distance_funcs
