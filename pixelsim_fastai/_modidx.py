@@ -177,6 +177,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                              'pixelsim_fastai/learner.py'),
                                          'pixelsim_fastai.learner.TemplateLearner.fit': ( 'learner.html#templatelearner.fit',
                                                                                           'pixelsim_fastai/learner.py'),
+                                         'pixelsim_fastai.learner.TemplateLearner.freeze_to': ( 'learner.html#templatelearner.freeze_to',
+                                                                                                'pixelsim_fastai/learner.py'),
                                          'pixelsim_fastai.learner.TemplateLearner.lr_find': ( 'learner.html#templatelearner.lr_find',
                                                                                               'pixelsim_fastai/learner.py'),
                                          'pixelsim_fastai.learner.TemplateLearner.show_templates': ( 'learner.html#templatelearner.show_templates',

@@ -176,7 +176,6 @@ class MeanTemplate(Callback):
         "Set the templates and the temperature, and record the training loss and metrics on the sample"
         if self.kept is None: return  # the pass was abandoned
         self.model.templates.data = self.centres()
-        self.model.templates.requires_grad_(False)  # `unfreeze` (in `fine_tune`) turned it on: nothing is trained
         d,y = held_out_distances(self)
         self.model.temperature.fill_(_temperature(self.temperature, d, y))
         self.sample,self.positions,self.kept = None,None,None

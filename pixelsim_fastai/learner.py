@@ -64,6 +64,11 @@ class TemplateLearner(Learner):
         with _threads_beside(_n_workers(self.dl)), (_template_pass(self) if self.training else nullcontext()):
             for o in enumerate(named_batches(self.dl)): self.one_batch(*o)
 
+    def freeze_to(self, n:int):
+        "As `Learner.freeze_to` (`freeze`, `unfreeze`, `fine_tune`), but the templates are never trained: they stay frozen"
+        super().freeze_to(n)
+        self.model.templates.requires_grad_(False)
+
     def lr_find(self, *args, **kwargs):
         "A TemplateLearner has no learning rate: its templates are class means, built in one pass without an optimizer step"
         raise TypeError("A TemplateLearner has no learning rate to find: `fit()` builds its templates in one pass, with no optimizer step. "
