@@ -4,8 +4,8 @@
 
 # %% ../nbs/03_cli.ipynb #b271de19
 from __future__ import annotations
-import argparse, csv, json, sys, warnings
-from contextlib import redirect_stdout, nullcontext
+import argparse, csv, sys, warnings
+from contextlib import redirect_stdout
 import matplotlib
 warnings.filterwarnings('ignore', message='load_learner` uses Python')  # said once, in `pixelsim predict --help`
 from fastai.vision.all import *
