@@ -20,10 +20,6 @@ from .report import *
 __all__ = ['fit_folder', 'load_template_learner', 'predict_files', 'write_predictions', 'main']
 
 # %% ../nbs/03_cli.ipynb #78efa217
-def _dls_files(dls:DataLoaders) -> L:
-    "The image files `dls` reads, training then validation, when its items are files"
-    return L(o for ds in (dls.train_ds, dls.valid_ds) for o in getattr(ds, 'items', []) if isinstance(o, (str, Path)))
-
 def fit_folder(
     dls:DataLoaders, # Image classification `DataLoaders`, e.g. from `folder_dls`
     dist:str='l1', # 'l1', 'mse' or 'cos'
@@ -36,11 +32,9 @@ def fit_folder(
     try:
         learn.fit()
         with learn.no_bar(): preds,targs,losses = learn.get_preds(dl=dl, with_loss=True)
-    except Exception as e:
-        if 'differ in size' in str(e): raise ValueError("The images differ in size: pass --size N to resize them") from e
-        err = _unreadable_error(sorted(_dls_files(dls)), e)
-        if err is None: raise
-        raise err from e
+    except ValueError as e:  # the learner's passes name an unreadable file themselves (`named_batches`)
+        if 'differ in size' not in str(e): raise
+        raise ValueError("The images differ in size: pass --size N to resize them") from e
     report = fit_report(learn, preds, targs, losses)
     if unreadable is not None: report['unreadable'] = [dict(file=str(f), problem=p) for f,p in unreadable.items()]
     print_report(report)

@@ -5,6 +5,7 @@
 # %% ../nbs/00_core.ipynb #a2aca2fd
 from __future__ import annotations
 import math
+from functools import partial
 from contextlib import nullcontext
 from fastai.torch_imports import *
 from fastai.torch_core import *
@@ -159,12 +160,16 @@ def fit_temperature(
     for _ in range(n_iter):
         if fa <= fb: hi,b,fb = b,a,fa; a = hi-g*(hi-lo); fa = ce(a)
         else:        lo,a,fa = a,b,fb; b = lo+g*(hi-lo); fb = ce(b)
-    return math.exp(max((lo+hi)/2, _succession_log_t(d, y, lo, hi+10, n_iter)))
+    p_true,target = partial(_mean_p_true, d, y),(len(y)+1)/(len(y)+2)
+    best = (lo+hi)/2
+    return math.exp(best if p_true(best) <= target else _log_t_where(p_true, target, best, hi+10, n_iter))
 
-def _succession_log_t(d:Tensor, y:Tensor, lo:float, hi:float, n_iter:int) -> float:
-    "The log temperature at which the mean probability of the true class of the `n` items is (n+1)/(n+2), Laplace's rule of succession (it falls as `T` grows)"
-    target = (len(y)+1)/(len(y)+2)
-    p_true = lambda log_t: F.softmax(-d/math.exp(log_t), 1).gather(1, y[:,None]).mean().item()
+def _mean_p_true(d:Tensor, y:Tensor, log_t:float) -> float:
+    "The mean probability of the true classes `y` under `softmax(-d/T)`, T = exp(`log_t`)"
+    return F.softmax(-d/math.exp(log_t), 1).gather(1, y[:,None]).mean().item()
+
+def _log_t_where(p_true, target:float, lo:float, hi:float, n_iter:int) -> float:
+    "The log temperature between `lo` and `hi` where `p_true`, which falls as `T` grows, is `target` (bisection)"
     for _ in range(n_iter):
         mid = (lo+hi)/2
         if p_true(mid) > target: lo = mid

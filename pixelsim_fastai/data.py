@@ -110,7 +110,7 @@ def _batch_files(dl, i:int) -> list:
     items = ds.tls[0].items if isinstance(ds, Datasets) else getattr(ds, 'items', None)
     if not isinstance(items, (list, L)) or not len(items) or not isinstance(items[0], (str, Path)): return []
     idxs = list(dl.get_idxs())[i*dl.bs:(i+1)*dl.bs]
-    return [items[j] for j in idxs if j >= 0]
+    return [items[j] for j in idxs]
 
 def named_batches(dl) -> Generator:
     "The batches of `dl`; an error from an unreadable image file (in this process or a loader worker) becomes one that names the file"
