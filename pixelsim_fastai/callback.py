@@ -9,7 +9,9 @@ from .core import *
 from .data import *
 from .data import _n_workers, _threads_beside
 from .stats import *
-from .stats import _class_index, _n_classes
+from .stats import _class_index, _n_classes, _check_every_class
+from .clusters import *
+from .clusters import _seed_pass
 
 # %% auto #0
 __all__ = ['held_out_distances', 'MeanTemplate']
@@ -21,21 +23,13 @@ def _same_shape(shape, f:Tensor):
         raise ValueError(f"Training images of shapes {tuple(shape)} and {tuple(f.shape[1:])}: give them one size (e.g. `item_tfms=Resize(...)`).")
     return f.shape[1:]
 
-def _check_settings(temperature:float|None, stat:str, n_sample:int):
+def _check_settings(temperature:float|None, stat:str, n_sample:int, n_templates:int):
     "Refuse settings of `MeanTemplate` that cannot work"
+    if not (isinstance(n_templates, int) and n_templates >= 1): raise ValueError(f"n_templates={n_templates!r}: the number of templates per class must be an integer >= 1.")
     if stat not in template_stats: raise ValueError(f"Unknown stat={stat!r}: use {' or '.join(map(repr, template_stats))}.")
     if temperature is not None and not (math.isfinite(temperature) and temperature > 0):
         raise ValueError(f"temperature={temperature!r}: the temperature divides the distances, so it must be a finite number > 0 (or None to fit it).")
     if n_sample < 1: raise ValueError(f"n_sample={n_sample!r}: the temperature and the training loss are computed on a sample of at least 1 training item.")
-
-def _check_every_class(counts:Tensor, vocab):
-    "Raise a clear error if a class of `vocab` (or below the largest index) has no items"
-    empty = [str(vocab[i] if vocab is not None else i) for i in torch.where(counts==0)[0].tolist()]
-    if not empty: return
-    hint = (" '#na#' is the class fastai adds for missing labels with `CategoryBlock(add_na=True)`: it has no items, so no template; "
-            "build the DataLoaders with `CategoryBlock()` (add_na=False).") if '#na#' in empty else ''
-    raise ValueError(f"No training items for class(es) {', '.join(empty)}: add training images of every class, or drop the class from the labels "
-                     "(classes that `mean_template.update` added have no items in the DataLoaders, and `fit` starts over from them)." + hint)
 
 def _end_autocast(learn:Learner):
     "End `MixedPrecision`'s autocast region, which it closes after the loss, a step that a cancelled batch never reaches"
@@ -43,27 +37,27 @@ def _end_autocast(learn:Learner):
     if mp is not None and mp.autocast is not None: mp.autocast.__exit__(None, None, None)
 
 # %% ../nbs/00c_callback.ipynb #r0000027
-def held_out_distances(mt) -> tuple:
-    "Distances of the temperature sample of `mt` (a `MeanTemplate`) to the templates, each to its own class's template built without it, and their classes (items of one-item classes left out)"
-    f,y = mt.sample.features.flatten(1),mt.sample.classes
+def held_out_distances(mt, f:Tensor, t:Tensor) -> tuple:
+    "Distances of the sampled items `f` of `mt` (a `MeanTemplate`), added to templates `t`, to every template, each to its own template built without it, and their classes (items alone in their template left out)"
+    f = f.flatten(1)
     d = template_distance(f, mt.templates.flatten(1), mt.model.dist)
-    two = mt.counts[y] > 1
+    two = mt.counts[t] > 1
     if two.any():
-        own = mt.statistic.held_out(mt.totals, mt.counts, f[two], y[two]).to(d.dtype)
-        d[two, y[two]] = distance_funcs[mt.model.dist](f[two].to(d.dtype), own)
-    return d[two],y[two]
+        own = mt.statistic.held_out(mt.totals, mt.counts, f[two], t[two]).to(d.dtype)
+        d[two, t[two]] = distance_funcs[mt.model.dist](f[two].to(d.dtype), own)
+    return d[two],t[two]//mt.n_templates
 
-def _temperature(fixed:float|None, d:Tensor, y:Tensor) -> float:
-    "The `fixed` temperature, or the one fitted on held-out distances `d`; 1 when no class has two items"
+def _temperature(fixed:float|None, d:Tensor, y:Tensor, k:int) -> float:
+    "The `fixed` temperature, or the one fitted on held-out distances `d` (k templates per class); 1 when no class has two items"
     if fixed is not None: return fixed
-    if len(y): return fit_temperature(d, y)
+    if len(y): return fit_temperature(d, y, k=k)
     warn("No class has two training items, so the temperature cannot be fitted on held-out distances: it stays at 1. Pass `temperature=` to set it.")
     return 1.
 
 def _record_sample(learn:Learner, d:Tensor, y:Tensor):
     "Give the Recorder the training loss (and training metrics) of the temperature sample, for every batch of the pass"
     rec = learn.recorder
-    learn.pred,learn.yb = -d/learn.model.temperature,(y,)
+    learn.pred,learn.yb = class_scores(-d/learn.model.temperature, learn.model.n_templates),(y,)
     learn.loss = F.cross_entropy(learn.pred, y) if len(y) else tensor(float('nan'))
     rec.smooth_loss.reset()
     rec.smooth_loss.accumulate(learn)
@@ -102,21 +96,22 @@ def _add_loader(mt, dl:DataLoader):
 
 # %% ../nbs/00c_callback.ipynb #r0000031
 class MeanTemplate(Callback):
-    "Builds the class templates, the mean (or median) training image of each class, in one streaming pass during `fit`"
+    "Builds the class templates, the mean (or median) training image of each class, in one streaming pass during `fit` (with `n_templates=k`, k per class: one k-means step per pass)"
     order = Recorder.order-1  # after the callbacks that change a batch (order 0, `MixedPrecision`'s 10), before the Recorder logs
     def __init__(self,
         temperature:float|None=None, # Fixed temperature; `None` fits it on a sample of training items
         stat:str='mean', # 'mean', or 'median' (the L1-optimal centre; 8-bit images only)
         n_sample:int=1024, # Size of the random training sample the temperature and `train_loss` are computed on
-        seed:int=0, # Seed of that sample
+        seed:int=0, # Seed of that sample (and of the k-means start)
+        n_templates:int=1, # Templates per class: k > 1 makes them the centres of a k-means of each class (see `clusters`)
     ):
-        _check_settings(temperature, stat, n_sample)
+        _check_settings(temperature, stat, n_sample, n_templates)
         store_attr()
-        self.totals,self.counts,self.shape,self.vocab,self.kept = None,None,None,None,None
+        self.totals,self.counts,self.shape,self.vocab,self.kept,self.class_sample = None,None,None,None,None,None
 
     @property
     def templates(self) -> Tensor:
-        "The class templates, (n_classes, *feature_shape), on the model's device"
+        "The templates, (n_classes*n_templates, *feature_shape), on the model's device"
         return self.model.templates
 
     @property
@@ -135,10 +130,11 @@ class MeanTemplate(Callback):
         n = len(self.dl.dataset)
         self.positions = torch.arange(n) if positions is None else tensor(positions)
         self.sample = TemperatureSample(n, self.n_sample, self.seed)
+        self.class_sample = ClassSample(n, 64*self.n_templates, self.seed) if self.n_templates > 1 and self.epoch == 0 else None  # the k-means start
         self.learn.loss = tensor(float('nan'))
 
     def before_batch(self):
-        "While training, add the batch, as the callbacks before this one leave it, to the class totals instead of a training step"
+        "While training, add the batch, as the callbacks before this one leave it, to the totals (or, in the first pass of k templates per class, to the class sample) instead of a training step"
         if not self.training: return
         if len(self.xb) != 1: raise ValueError(f"A TemplateLearner needs DataLoaders with one input, not {len(self.xb)}.")
         y = _class_index(self.y)
@@ -146,58 +142,67 @@ class MeanTemplate(Callback):
         self.seen += len(y)
         n_real = int((pos >= 0).sum())  # a padding item can only end the pass
         with torch.no_grad(): f = self.model.features(self.x)[:n_real]  # slicing a fastai tensor type costs more than the padding item
-        self.accumulate(f, y[:n_real])
-        self.sample.add(f, y[:n_real], pos[:n_real])
+        y,pos = y[:n_real],pos[:n_real]
+        if self.class_sample is None: self.sample.add(f, self.accumulate(f, y), pos)
+        else: self.shape,_ = _same_shape(self.shape, f),_n_classes(y, self.vocab); self.class_sample.add(f, y, pos)
         _end_autocast(self.learn)
         raise CancelBatchException()
 
-    def accumulate(self, f:Tensor, y:Tensor):
-        "Add the features `f` (the pixels, or `body(x)`) of classes `y` to the per-class totals and counts"
+    def accumulate(self, f:Tensor, y:Tensor, t:Tensor|None=None) -> Tensor:
+        "Add the features `f` (the pixels, or `body(x)`) of classes `y` to the totals and counts of templates `t` (by default their class's, or of k per class the nearest of their class); returns `t`"
         self.shape = _same_shape(self.shape, f)
-        n_classes = _n_classes(y, self.vocab)
-        if not len(y): return
-        if self.totals is None or n_classes > len(self.totals): self.grow(n_classes, f.device)
-        self.statistic.add(self.totals, f, y)
-        self.counts += torch.bincount(y, minlength=len(self.counts))
+        n_classes,k = _n_classes(y, self.vocab),self.n_templates
+        if not len(y): return y
+        if t is None: t = y if k == 1 else nearest_own_template(f, y, self.templates, k, self.model.dist)
+        if self.totals is None or n_classes*k > len(self.totals): self.grow(n_classes, f.device)
+        self.statistic.add(self.totals, f, t)
+        self.counts += torch.bincount(t, minlength=len(self.counts))
+        return t
 
     def grow(self, n_classes:int, device):
-        "Make room for `n_classes` classes in the totals and counts"
-        totals,counts = self.statistic.zeros(n_classes, self.shape.numel(), device),torch.zeros(n_classes, dtype=torch.long, device=device)
+        "Make room for the templates of `n_classes` classes in the totals and counts"
+        totals,counts = self.statistic.zeros(n_classes*self.n_templates, self.shape.numel(), device),torch.zeros(n_classes*self.n_templates, dtype=torch.long, device=device)
         if self.totals is not None: totals[:len(self.totals)],counts[:len(self.counts)] = self.totals,self.counts
         self.totals,self.counts = totals,counts
 
-    def centres(self) -> Tensor:
-        "The template of each class from the totals (the mean, or the median), checking that every class has items"
+    def centres(self, f:Tensor|None=None, t:Tensor|None=None) -> Tensor:
+        "The templates from the totals (means, or medians), checking that every class has items; with k per class, one no item joined is re-seeded from the items `f` (at templates `t`) or keeps its place"
         if self.totals is None: raise ValueError("The training set is empty: a TemplateLearner needs training images of every class.")
-        _check_every_class(self.counts, self.vocab)
-        return self.statistic.centres(self.totals, self.counts).to(self.model.templates.dtype).view(-1, *self.shape)
+        k,old = self.n_templates,self.model.templates
+        _check_every_class(self.counts.view(-1, k).sum(1), self.vocab)
+        c = self.statistic.centres(self.totals, self.counts).to(old.dtype)
+        if k > 1 and old.shape == (len(c), *self.shape): c = torch.where((self.counts == 0)[:,None], old.flatten(1), c)
+        if k > 1 and f is not None: c = fill_empty(c, self.counts, k, self.model.dist, f, t)
+        return c.view(-1, *self.shape)
 
     def after_train(self):
         "Set the templates and the temperature, and record the training loss and metrics on the sample"
         if self.kept is None: return  # the pass was abandoned
-        self.model.templates.data = self.centres()
-        d,y = held_out_distances(self)
-        self.model.temperature.fill_(_temperature(self.temperature, d, y))
-        self.sample,self.positions,self.kept = None,None,None
+        f,t = (self.sample.features, self.sample.classes) if self.class_sample is None else _seed_pass(self)
+        self.model.templates.data = self.centres(f, t)
+        d,y = held_out_distances(self, f, t)
+        self.model.temperature.fill_(_temperature(self.temperature, d, y, self.n_templates))
+        self.sample,self.class_sample,self.positions,self.kept = None,None,None,None
         if hasattr(self.learn, 'recorder'): _record_sample(self.learn, d, y)
 
     def abandon_pass(self):
         "Put back the totals of before a pass that did not end (cancelled, interrupted or failed); the templates were not touched"
         if getattr(self, 'kept', None) is not None: self.totals,self.counts,self.shape = self.kept
-        self.sample,self.positions,self.kept = None,None,None
+        self.sample,self.class_sample,self.positions,self.kept = None,None,None,None
 
     def before_validate(self):
         "Read the validation set with `one_pass_dl` (fast for image files)"
         if self.dl is self.dls.valid: self.learn.dl = one_pass_dl(self.dl)
 
-    def update(self, dl:DataLoader):
-        "Add every item of `dl` to the totals (its new classes join this learner's vocab) and rebuild the templates, in time proportional to `dl` only; the temperature stays"
-        if self.totals is None: raise RuntimeError(_nothing_to_update(self.model))
-        self.totals,self.counts = to_device((self.totals,self.counts), self.model.temperature.device)
-        saved = self.totals.clone(),self.counts.clone(),self.learn.dls
-        try: _add_loader(self, dl)
-        except BaseException:
-            self.totals,self.counts,self.learn.dls = saved
-            self.vocab = getattr(self.dls, 'vocab', None)
-            raise
-        self.model.templates.data = self.centres()
+@patch
+def update(self:MeanTemplate, dl:DataLoader):
+    "Add every item of `dl` to the totals (its new classes join this learner's vocab) and rebuild the templates, in time proportional to `dl` only; the temperature stays. With k templates per class, each item joins the nearest template of its class; new classes need a new `fit`"
+    if self.totals is None: raise RuntimeError(_nothing_to_update(self.model))
+    self.totals,self.counts = to_device((self.totals,self.counts), self.model.temperature.device)
+    saved = self.totals.clone(),self.counts.clone(),self.learn.dls
+    try: _add_loader(self, dl)
+    except BaseException:
+        self.totals,self.counts,self.learn.dls = saved
+        self.vocab = getattr(self.dls, 'vocab', None)
+        raise
+    self.model.templates.data = self.centres()

@@ -11,7 +11,7 @@ from fastai.torch_imports import *
 from fastai.torch_core import *
 
 # %% auto #0
-__all__ = ['distance_funcs', 'broadcast_distance', 'template_distance', 'TemplateModel', 'fit_temperature']
+__all__ = ['distance_funcs', 'broadcast_distance', 'template_distance', 'class_scores', 'TemplateModel', 'fit_temperature']
 
 # %% ../nbs/00_core.ipynb #7d1bd35a
 distance_funcs = dict(
@@ -107,17 +107,23 @@ def _float_param_dtype(m:nn.Module, default:torch.dtype) -> torch.dtype:
     "The dtype of the first float parameter (or buffer) of `m`, or `default` when it has none"
     return next((p.dtype for ps in (m.parameters(), m.buffers()) for p in ps if p.is_floating_point()), default)
 
+def class_scores(s:Tensor, k:int=1) -> Tensor:
+    "The (n, n_classes) class scores from the (n, n_classes*k) scores `s` of `k` templates per class: their log-sum-exp, so that a softmax over classes gives probabilities (`s` itself when k is 1)"
+    return s if k == 1 else s.view(len(s), -1, k).logsumexp(-1)
+
 class TemplateModel(Module):
-    "Scores each class by minus the `dist` between the image's features (its pixels, or `body(x)`) and the class template, divided by `temperature`"
+    "Scores each class by minus the `dist` between the image's features (its pixels, or `body(x)`) and the class template, divided by `temperature` (with k templates per class, their `class_scores`)"
+    n_templates = 1  # learners exported before `n_templates` existed have one template per class
     def __init__(self,
         dist:str='l1', # A key of `distance_funcs`: 'l1', 'mse' or 'cos'
         body:nn.Module|None=None, # Maps images to the features the templates are made of; `None` uses the pixels
+        n_templates:int=1, # Templates per class: rows `c*k` to `c*k+k-1` of `templates` are those of class `c`
     ):
-        self.dist,self.body = _check_dist(dist),body
+        self.dist,self.body,self.n_templates = _check_dist(dist),body,n_templates
         self.templates = nn.Parameter(torch.empty(0), requires_grad=False)
         self.register_buffer('temperature', tensor(1.))
 
-    def forward(self, x:Tensor) -> Tensor: return -self.distances(x)/self.temperature
+    def forward(self, x:Tensor) -> Tensor: return class_scores(-self.distances(x)/self.temperature, self.n_templates)
 
     def features(self, x:Tensor) -> Tensor:
         "What the templates are made of: the pixels of `x`, or `body(x)` (at its own precision, even under autocast), as floats of the templates' dtype (at least float32)"
@@ -133,7 +139,7 @@ class TemplateModel(Module):
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def distances(self, x:Tensor) -> Tensor:
-        "The (n, n_classes) distances between the images `x` and the templates"
+        "The (n, n_templates) distances between the images `x` and the templates"
         if not self.templates.numel(): raise RuntimeError("The templates are not built yet: call `learn.fit()` before predicting or validating.")
         f = self.features(x)
         if f.shape[1:] != self.templates.shape[1:]:
@@ -146,27 +152,28 @@ class TemplateModel(Module):
 
 # %% ../nbs/00_core.ipynb #7a1319f7
 def fit_temperature(
-    d:Tensor, # (n, c) distances of n items to the c templates
+    d:Tensor, # (n, c*k) distances of n items to the k templates of each of c classes
     y:Tensor, # (n,) their classes
-    n_iter:int=60 # Golden-section steps
+    n_iter:int=60, # Golden-section steps
+    k:int=1, # Templates per class
 ) -> float:
-    "The temperature `T` that minimises the cross-entropy of `softmax(-d/T)` against `y`, no lower than where the mean probability of the true class is (n+1)/(n+2)"
+    "The temperature `T` that minimises the cross-entropy of `softmax(class_scores(-d/T, k))` against `y`, no lower than where the mean probability of the true class is (n+1)/(n+2)"
     spread = (d - d.mean(1, keepdim=True)).abs().mean().item()
     if spread == 0: return 1.
-    ce = lambda log_t: F.cross_entropy(-d/math.exp(log_t), y).item()
+    ce = lambda log_t: F.cross_entropy(class_scores(-d/math.exp(log_t), k), y).item()
     lo,hi,g = math.log(spread)-10,math.log(spread)+10,(math.sqrt(5)-1)/2
     a,b = hi-g*(hi-lo),lo+g*(hi-lo)
     fa,fb = ce(a),ce(b)
     for _ in range(n_iter):
         if fa <= fb: hi,b,fb = b,a,fa; a = hi-g*(hi-lo); fa = ce(a)
         else:        lo,a,fa = a,b,fb; b = lo+g*(hi-lo); fb = ce(b)
-    p_true,target = partial(_mean_p_true, d, y),(len(y)+1)/(len(y)+2)
+    p_true,target = partial(_mean_p_true, d, y, k),(len(y)+1)/(len(y)+2)
     best = (lo+hi)/2
     return math.exp(best if p_true(best) <= target else _log_t_where(p_true, target, best, hi+10, n_iter))
 
-def _mean_p_true(d:Tensor, y:Tensor, log_t:float) -> float:
-    "The mean probability of the true classes `y` under `softmax(-d/T)`, T = exp(`log_t`)"
-    return F.softmax(-d/math.exp(log_t), 1).gather(1, y[:,None]).mean().item()
+def _mean_p_true(d:Tensor, y:Tensor, k:int, log_t:float) -> float:
+    "The mean probability of the true classes `y` under `softmax(class_scores(-d/T, k))`, T = exp(`log_t`)"
+    return F.softmax(class_scores(-d/math.exp(log_t), k), 1).gather(1, y[:,None]).mean().item()
 
 def _log_t_where(p_true, target:float, lo:float, hi:float, n_iter:int) -> float:
     "The log temperature between `lo` and `hi` where `p_true`, which falls as `T` grows, is `target` (bisection)"

@@ -9,6 +9,7 @@ from fastai.callback.progress import *
 from fastai.distributed import *  # needs Accelerate: the `distributed` extra
 import torch.distributed as dist
 from .data import *
+from .clusters import *
 from .callback import *
 from .learner import *
 
@@ -61,20 +62,34 @@ class ShardDL(DistributedDL):
         return retain_type(torch.cat([o[:s] for o,s in zip(parts, sizes)]), old=t)
 
 # %% ../nbs/04_distributed.ipynb #r0000035
+def _gather_class_sample(s:ClassSample, device):
+    "Make `s` the class sample of the whole pass, as one process would keep it: every process's sample, gathered, then the items of lowest priority of each class"
+    f,y,p = s.compact()
+    n = tensor(len(y), device=device)
+    dist.all_reduce(n, dist.ReduceOp.MAX)
+    pad = lambda t,v: torch.cat([t.to(device), t.new_full((int(n)-len(t), *t.shape[1:]), v).to(device)])
+    parts = [pad(f, 0), pad(y, -1), pad(p, len(s.prio))]
+    every = [[torch.empty_like(t) for _ in range(dist.get_world_size())] for t in parts]
+    for o,t in zip(every, parts): dist.all_gather(o, t)
+    f,y,p = (torch.cat(o) for o in every)
+    s.parts = [(f[y >= 0], y[y >= 0], p[y >= 0])]
+    s.compact()
+
 class ShardedPass(Callback):
-    "Under `torch.distributed`, each process reads its share of the template pass and of validation; totals, counts and the temperature sample are added up, and validation batches gathered, so every process ends as one process would"
+    "Under `torch.distributed`, each process reads its share of the template pass and of validation; totals, counts and the temperature sample are added up (the class samples of a k-means start gathered), and validation batches gathered, so every process ends as one process would"
     order = MeanTemplate.order-1  # its `before_train` hands `MeanTemplate` the share, its `after_train` adds up before the templates are made
     def before_train(self):
         "Read this process's share of one pass over the training set"
         self.learn.dl = ShardDL(one_pass_dl(self.dl))
 
     def after_train(self):
-        "Add up the class totals, counts and temperature sample of every process"
+        "Add up the totals, counts and temperature sample of every process (in the first pass of k templates per class, gather their class samples)"
         mt = self.mean_template
+        if mt.class_sample is not None: return _gather_class_sample(mt.class_sample, self.model.temperature.device)
         n = tensor(0 if mt.totals is None else len(mt.totals)).to(self.model.temperature.device)
-        dist.all_reduce(n, dist.ReduceOp.MAX)  # processes agree on the number of classes
+        dist.all_reduce(n, dist.ReduceOp.MAX)  # processes agree on the number of templates
         if not n: return
-        if mt.totals is None or len(mt.totals) < n: mt.grow(int(n), n.device)
+        if mt.totals is None or len(mt.totals) < n: mt.grow(int(n)//mt.n_templates, n.device)
         if mt.sample.features is None: mt.sample.make_room(mt.shape, self.model.templates.dtype, n.device)
         for t in (mt.totals, mt.counts, mt.sample.features, mt.sample.classes): dist.all_reduce(t)
 

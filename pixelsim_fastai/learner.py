@@ -13,6 +13,7 @@ import cloudpickle
 from .core import *
 from .data import *
 from .data import _n_workers, _threads_beside
+from .clusters import *
 from .callback import *
 
 # %% auto #0
@@ -44,6 +45,7 @@ class TemplateLearner(Learner):
         temperature:float|None=None, # Temperature of the probabilities; `None` fits it on the training data
         stat:str='mean', # Template of a class: its 'mean' or (8-bit images) its 'median' image
         body:nn.Module|None=None, # Build the templates from `body(x)` instead of the pixels
+        n_templates:int=1, # Templates per class: k > 1 gives each class the centres of a k-means of its items, one step per epoch (see `clusters`)
         cbs=None, # Further `Callback`s
         **kwargs
     ):
@@ -51,12 +53,12 @@ class TemplateLearner(Learner):
         if lf is not None and not isinstance(lf, CrossEntropyLossFlat):
             raise ValueError(f"These DataLoaders' targets come with the loss {lf}: a TemplateLearner needs single-label classification "
                              "(a `CategoryBlock` target, as `ImageDataLoaders` make); multi-label and regression targets have no class template.")
-        super().__init__(dls, TemplateModel(dist, body), loss_func=CrossEntropyLossFlat(), splitter=params,
-                         cbs=L(MeanTemplate(temperature, stat))+L(cbs), **kwargs)
+        super().__init__(dls, TemplateModel(dist, body, n_templates), loss_func=CrossEntropyLossFlat(), splitter=params,
+                         cbs=L(MeanTemplate(temperature, stat, n_templates=n_templates))+L(cbs), **kwargs)
 
-    def fit(self, n_epoch:int=1, **kwargs):
-        "Build the templates in one pass over the training set (each further epoch rebuilds them)"
-        super().fit(n_epoch, **kwargs)
+    def fit(self, n_epoch:int|None=None, **kwargs):
+        "Build the templates: one pass over the training set; with k templates per class, a k-means start and a Lloyd step per further pass (`None`: 1 + `kmeans_passes`)"
+        super().fit(ifnone(n_epoch, 1 if self.model.n_templates == 1 else 1+kmeans_passes), **kwargs)
 
     def all_batches(self):
         "Every batch of `self.dl`, with torch's threads in this process on the cores its loader workers leave free, naming any unreadable image file"
@@ -94,21 +96,21 @@ def show_templates(self:TemplateLearner,
     nrows:int=1, # Rows of the grid
     **kwargs # Passed to `show_images` (e.g. `figsize`)
 ):
-    "Show the class templates, decoded by the `DataLoaders`' transforms and titled with the class names"
+    "Show the class templates, decoded by the `DataLoaders`' transforms and titled with the class names; with k per class, a grid with a row per class"
     t = self.mean_template.templates
     if self.model.body is not None or t.ndim != 4:
         what = "features of the model's `body`" if self.model.body is not None else f"vectors of shape {tuple(t.shape[1:])}"
         raise ValueError(f"The templates are {what}, not images, so there is nothing to show as a picture: "
                          "read them from `learn.mean_template.templates` (for flattened images, reshape them first, e.g. `show_images(t.view(-1, 28, 28))`).")
     if isinstance(self.dls.train, TfmdDL): t = self.dls.train.after_batch.decode(TensorImage(t))
-    vocab = getattr(self.dls, 'vocab', None)
-    show_images(t.cpu(), nrows=nrows, titles=[str(o) for o in ifnone(vocab, range(len(t)))], **kwargs)
+    k,names = self.model.n_templates,[str(o) for o in ifnone(getattr(self.dls, 'vocab', None), range(len(t)//self.model.n_templates))]
+    show_images(t.cpu(), nrows=nrows if k == 1 else len(names), titles=[o if j == 0 else '' for o in names for j in range(k)], **kwargs)
 
 # %% ../nbs/01_learner.ipynb #18450932
 @patch
 @delegates(Learner.__init__, but=['model', 'loss_func'])
 def to_linear(self:TemplateLearner, **kwargs) -> Learner:
-    "A standard fastai `Learner` whose `nn.Linear` layer gives this MSE template classifier's probabilities, ready to train"
+    "A standard fastai `Learner` whose `nn.Linear` layer gives this MSE template classifier's probabilities, ready to train (with k templates per class, a score per template, then their `class_scores`)"
     m = self.model
     if m.dist != 'mse': raise ValueError(f"`to_linear` needs dist='mse', whose scores are linear in the image; this learner has dist={m.dist!r}.")
     if not m.templates.numel(): raise RuntimeError("The templates are not built yet: call `learn.fit()` before `to_linear`.")
@@ -116,5 +118,6 @@ def to_linear(self:TemplateLearner, **kwargs) -> Learner:
     scale = 1/(t.shape[1]*m.temperature)
     head = nn.Linear(t.shape[1], len(t)).to(t.device)
     with torch.no_grad(): head.weight.copy_(2*t*scale); head.bias.copy_(-(t*t).sum(1)*scale)
-    model = nn.Sequential(*([] if m.body is None else [deepcopy(m.body)]), nn.Flatten(), head)
+    pool = [] if m.n_templates == 1 else [Lambda(partial(class_scores, k=m.n_templates))]
+    model = nn.Sequential(*([] if m.body is None else [deepcopy(m.body)]), nn.Flatten(), head, *pool)
     return Learner(self.dls, model, loss_func=CrossEntropyLossFlat(), **{'metrics': self.metrics, **kwargs})

@@ -32,6 +32,15 @@ def _n_classes(y:Tensor, vocab) -> int:
     if top >= n: raise ValueError(f"Class index {top} is past the {n} classes of the vocab: label new classes by name, in `DataLoaders` with a vocab.")
     return n
 
+def _check_every_class(counts:Tensor, vocab):
+    "Raise a clear error if a class of `vocab` (or below the largest index) has no items"
+    empty = [str(vocab[i] if vocab is not None else i) for i in torch.where(counts==0)[0].tolist()]
+    if not empty: return
+    hint = (" '#na#' is the class fastai adds for missing labels with `CategoryBlock(add_na=True)`: it has no items, so no template; "
+            "build the DataLoaders with `CategoryBlock()` (add_na=False).") if '#na#' in empty else ''
+    raise ValueError(f"No training items for class(es) {', '.join(empty)}: add training images of every class, or drop the class from the labels "
+                     "(classes that `mean_template.update` added have no items in the DataLoaders, and `fit` starts over from them)." + hint)
+
 # %% ../nbs/00b_stats.ipynb #r0000016
 def _pixel_levels(x:Tensor) -> Tensor:
     "The 8-bit levels (0 to 255) of pixels that fastai's `IntToFloatTensor` scaled to [0, 1]"
