@@ -96,7 +96,7 @@ def nearest_own_template(f:Tensor, y:Tensor, templates:Tensor, k:int, dist:str) 
     n_classes = len(templates)//k
     if len(y) and int(y.max()) >= n_classes:
         raise ValueError(f"Class index {int(y.max())} has no templates: with n_templates > 1, `update` adds items to the templates of the {n_classes} classes "
-                         "the learner has; fit again (`learn.fit()`) to add classes.")
+                         "the learner has: new classes need a new `fit` on DataLoaders that hold them.")
     d = template_distance(f.flatten(1), templates.flatten(1).to(f.dtype), dist).view(len(f), n_classes, k)
     return y*k + d[torch.arange(len(y), device=y.device), y].argmin(1)
 
