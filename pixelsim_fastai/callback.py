@@ -23,9 +23,8 @@ def _same_shape(shape, f:Tensor):
         raise ValueError(f"Training images of shapes {tuple(shape)} and {tuple(f.shape[1:])}: give them one size (e.g. `item_tfms=Resize(...)`).")
     return f.shape[1:]
 
-def _check_settings(temperature:float|None, stat:str, n_sample:int, n_templates:int):
+def _check_settings(temperature:float|None, stat:str, n_sample:int):
     "Refuse settings of `MeanTemplate` that cannot work"
-    if not (isinstance(n_templates, int) and n_templates >= 1): raise ValueError(f"n_templates={n_templates!r}: the number of templates per class must be an integer >= 1.")
     if stat not in template_stats: raise ValueError(f"Unknown stat={stat!r}: use {' or '.join(map(repr, template_stats))}.")
     if temperature is not None and not (math.isfinite(temperature) and temperature > 0):
         raise ValueError(f"temperature={temperature!r}: the temperature divides the distances, so it must be a finite number > 0 (or None to fit it).")
@@ -45,7 +44,7 @@ def held_out_distances(mt, f:Tensor, t:Tensor) -> tuple:
     if two.any():
         own = mt.statistic.held_out(mt.totals, mt.counts, f[two], t[two]).to(d.dtype)
         d[two, t[two]] = distance_funcs[mt.model.dist](f[two].to(d.dtype), own)
-    return d[two],t[two]//mt.n_templates
+    return d[two],t[two]//mt.model.n_templates
 
 def _temperature(fixed:float|None, d:Tensor, y:Tensor, k:int) -> float:
     "The `fixed` temperature, or the one fitted on held-out distances `d` (k templates per class); 1 when no class has two items"
@@ -96,16 +95,15 @@ def _add_loader(mt, dl:DataLoader):
 
 # %% ../nbs/00c_callback.ipynb #r0000031
 class MeanTemplate(Callback):
-    "Builds the class templates, the mean (or median) training image of each class, in one streaming pass during `fit` (with `n_templates=k`, k per class: one k-means step per pass)"
+    "Builds the class templates, the mean (or median) training image of each class, in one streaming pass during `fit` (with the model's `n_templates=k`, k per class: one k-means step per pass)"
     order = Recorder.order-1  # after the callbacks that change a batch (order 0, `MixedPrecision`'s 10), before the Recorder logs
     def __init__(self,
         temperature:float|None=None, # Fixed temperature; `None` fits it on a sample of training items
         stat:str='mean', # 'mean', or 'median' (the L1-optimal centre; 8-bit images only)
         n_sample:int=1024, # Size of the random training sample the temperature and `train_loss` are computed on
         seed:int=0, # Seed of that sample (and of the k-means start)
-        n_templates:int=1, # Templates per class: k > 1 makes them the centres of a k-means of each class (see `clusters`)
     ):
-        _check_settings(temperature, stat, n_sample, n_templates)
+        _check_settings(temperature, stat, n_sample)
         store_attr()
         self.totals,self.counts,self.shape,self.vocab,self.kept,self.class_sample = None,None,None,None,None,None
 
@@ -130,7 +128,7 @@ class MeanTemplate(Callback):
         n = len(self.dl.dataset)
         self.positions = torch.arange(n) if positions is None else tensor(positions)
         self.sample = TemperatureSample(n, self.n_sample, self.seed)
-        self.class_sample = ClassSample(n, 64*self.n_templates, self.seed) if self.n_templates > 1 and self.epoch == 0 else None  # the k-means start
+        self.class_sample = ClassSample(n, 64*self.model.n_templates, self.seed) if self.model.n_templates > 1 and self.epoch == 0 else None  # the k-means start
         self.learn.loss = tensor(float('nan'))
 
     def before_batch(self):
@@ -151,7 +149,7 @@ class MeanTemplate(Callback):
     def accumulate(self, f:Tensor, y:Tensor, t:Tensor|None=None) -> Tensor:
         "Add the features `f` (the pixels, or `body(x)`) of classes `y` to the totals and counts of templates `t` (by default their class's, or of k per class the nearest of their class); returns `t`"
         self.shape = _same_shape(self.shape, f)
-        n_classes,k = _n_classes(y, self.vocab),self.n_templates
+        n_classes,k = _n_classes(y, self.vocab),self.model.n_templates
         if not len(y): return y
         if t is None: t = y if k == 1 else nearest_own_template(f, y, self.templates, k, self.model.dist)
         if self.totals is None or n_classes*k > len(self.totals): self.grow(n_classes, f.device)
@@ -161,14 +159,14 @@ class MeanTemplate(Callback):
 
     def grow(self, n_classes:int, device):
         "Make room for the templates of `n_classes` classes in the totals and counts"
-        totals,counts = self.statistic.zeros(n_classes*self.n_templates, self.shape.numel(), device),torch.zeros(n_classes*self.n_templates, dtype=torch.long, device=device)
+        totals,counts = self.statistic.zeros(n_classes*self.model.n_templates, self.shape.numel(), device),torch.zeros(n_classes*self.model.n_templates, dtype=torch.long, device=device)
         if self.totals is not None: totals[:len(self.totals)],counts[:len(self.counts)] = self.totals,self.counts
         self.totals,self.counts = totals,counts
 
     def centres(self, f:Tensor|None=None, t:Tensor|None=None) -> Tensor:
         "The templates from the totals (means, or medians), checking that every class has items; with k per class, one no item joined is re-seeded from the items `f` (at templates `t`) or keeps its place"
         if self.totals is None: raise ValueError("The training set is empty: a TemplateLearner needs training images of every class.")
-        k,old = self.n_templates,self.model.templates
+        k,old = self.model.n_templates,self.model.templates
         _check_every_class(self.counts.view(-1, k).sum(1), self.vocab)
         c = self.statistic.centres(self.totals, self.counts).to(old.dtype)
         if k > 1 and old.shape == (len(c), *self.shape): c = torch.where((self.counts == 0)[:,None], old.flatten(1), c)
@@ -181,7 +179,7 @@ class MeanTemplate(Callback):
         f,t = (self.sample.features, self.sample.classes) if self.class_sample is None else _seed_pass(self)
         self.model.templates.data = self.centres(f, t)
         d,y = held_out_distances(self, f, t)
-        self.model.temperature.fill_(_temperature(self.temperature, d, y, self.n_templates))
+        self.model.temperature.fill_(_temperature(self.temperature, d, y, self.model.n_templates))
         self.sample,self.class_sample,self.positions,self.kept = None,None,None,None
         if hasattr(self.learn, 'recorder'): _record_sample(self.learn, d, y)
 

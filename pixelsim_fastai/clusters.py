@@ -106,5 +106,5 @@ def _seed_pass(mt) -> tuple:
     f,y,_ = mt.class_sample.compact()
     n_classes = _n_classes(y, mt.vocab)
     _check_every_class(torch.bincount(y, minlength=n_classes), mt.vocab)
-    t = seed_templates(f, y, n_classes, mt.n_templates, mt.statistic, mt.model.dist, mt.seed, mt.vocab)
+    t = seed_templates(f, y, n_classes, mt.model.n_templates, mt.statistic, mt.model.dist, mt.seed, mt.vocab)
     return f,mt.accumulate(f, y, t)

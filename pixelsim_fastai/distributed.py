@@ -89,7 +89,7 @@ class ShardedPass(Callback):
         n = tensor(0 if mt.totals is None else len(mt.totals)).to(self.model.temperature.device)
         dist.all_reduce(n, dist.ReduceOp.MAX)  # processes agree on the number of templates
         if not n: return
-        if mt.totals is None or len(mt.totals) < n: mt.grow(int(n)//mt.n_templates, n.device)
+        if mt.totals is None or len(mt.totals) < n: mt.grow(int(n)//mt.model.n_templates, n.device)
         if mt.sample.features is None: mt.sample.make_room(mt.shape, self.model.templates.dtype, n.device)
         for t in (mt.totals, mt.counts, mt.sample.features, mt.sample.classes): dist.all_reduce(t)
 

@@ -54,7 +54,7 @@ class TemplateLearner(Learner):
             raise ValueError(f"These DataLoaders' targets come with the loss {lf}: a TemplateLearner needs single-label classification "
                              "(a `CategoryBlock` target, as `ImageDataLoaders` make); multi-label and regression targets have no class template.")
         super().__init__(dls, TemplateModel(dist, body, n_templates), loss_func=CrossEntropyLossFlat(), splitter=params,
-                         cbs=L(MeanTemplate(temperature, stat, n_templates=n_templates))+L(cbs), **kwargs)
+                         cbs=L(MeanTemplate(temperature, stat))+L(cbs), **kwargs)
 
     def fit(self, n_epoch:int|None=None, **kwargs):
         "Build the templates: one pass over the training set; with k templates per class, a k-means start and a Lloyd step per further pass (`None`: 1 + `kmeans_passes`)"
