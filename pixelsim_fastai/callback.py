@@ -128,7 +128,7 @@ class MeanTemplate(Callback):
         n = len(self.dl.dataset)
         self.positions = torch.arange(n) if positions is None else tensor(positions)
         self.sample = TemperatureSample(n, self.n_sample, self.seed)
-        self.class_sample = ClassSample(n, 64*self.model.n_templates, self.seed) if self.model.n_templates > 1 and self.epoch == 0 else None  # the k-means start
+        self.class_sample = ClassSample(n, 64*self.model.n_templates, self.seed) if self.model.n_templates > 1 and (self.epoch == 0 or not self.templates.numel()) else None  # the k-means start
         self.learn.loss = tensor(float('nan'))
 
     def before_batch(self):

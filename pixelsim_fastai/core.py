@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #a2aca2fd
 from __future__ import annotations
-import math
+import math, numbers
 from functools import partial
 from contextlib import nullcontext
 from fastai.torch_imports import *
@@ -119,8 +119,8 @@ class TemplateModel(Module):
         body:nn.Module|None=None, # Maps images to the features the templates are made of; `None` uses the pixels
         n_templates:int=1, # Templates per class: rows `c*k` to `c*k+k-1` of `templates` are those of class `c`
     ):
-        if not (isinstance(n_templates, int) and n_templates >= 1): raise ValueError(f"n_templates={n_templates!r}: the number of templates per class must be an integer >= 1.")
-        self.dist,self.body,self.n_templates = _check_dist(dist),body,n_templates
+        if not (isinstance(n_templates, numbers.Integral) and not isinstance(n_templates, bool) and n_templates >= 1): raise ValueError(f"n_templates={n_templates!r}: the number of templates per class must be an integer >= 1.")
+        self.dist,self.body,self.n_templates = _check_dist(dist),body,int(n_templates)
         self.templates = nn.Parameter(torch.empty(0), requires_grad=False)
         self.register_buffer('temperature', tensor(1.))
 
