@@ -36,27 +36,27 @@ def _end_autocast(learn:Learner):
     if mp is not None and mp.autocast is not None: mp.autocast.__exit__(None, None, None)
 
 # %% ../nbs/00c_callback.ipynb #r0000027
-def held_out_distances(mt, f:Tensor, t:Tensor) -> tuple:
-    "Distances of the sampled items `f` of `mt` (a `MeanTemplate`), added to templates `t`, to every template, each to its own template built without it, and their classes (items alone in their template left out)"
+def held_out_distances(mt, templates:Tensor, f:Tensor, t:Tensor) -> tuple:
+    "Distances of the sampled items `f` of `mt` (a `MeanTemplate`), added to templates `t`, to every one of `templates` (made from `mt`'s totals), each to its own built without it, and their classes (items alone in their template left out)"
     f = f.flatten(1)
-    d = template_distance(f, mt.templates.flatten(1), mt.model.dist)
+    d = template_distance(f, templates.flatten(1), mt.model.dist)
     two = mt.counts[t] > 1
     if two.any():
         own = mt.statistic.held_out(mt.totals, mt.counts, f[two], t[two]).to(d.dtype)
         d[two, t[two]] = distance_funcs[mt.model.dist](f[two].to(d.dtype), own)
     return d[two],t[two]//mt.model.n_templates
 
-def _temperature(fixed:float|None, d:Tensor, y:Tensor, k:int) -> float:
-    "The `fixed` temperature, or the one fitted on held-out distances `d` (k templates per class); 1 when no class has two items"
+def _temperature(fixed:float|None, d:Tensor, y:Tensor, k:int, live:Tensor) -> float:
+    "The `fixed` temperature, or the one fitted on held-out distances `d` (k templates per class, those `live` scoring); 1 when no class has two items"
     if fixed is not None: return fixed
-    if len(y): return fit_temperature(d, y, k=k)
+    if len(y): return fit_temperature(d, y, k=k, live=live)
     warn("No class has two training items, so the temperature cannot be fitted on held-out distances: it stays at 1. Pass `temperature=` to set it.")
     return 1.
 
 def _record_sample(learn:Learner, d:Tensor, y:Tensor):
     "Give the Recorder the training loss (and training metrics) of the temperature sample, for every batch of the pass"
     rec = learn.recorder
-    learn.pred,learn.yb = class_scores(-d/learn.model.temperature, learn.model.n_templates),(y,)
+    learn.pred,learn.yb = class_scores(-d/learn.model.temperature, learn.model.n_templates, learn.model.live),(y,)
     learn.loss = F.cross_entropy(learn.pred, y) if len(y) else tensor(float('nan'))
     rec.smooth_loss.reset()
     rec.smooth_loss.accumulate(learn)
@@ -174,12 +174,15 @@ class MeanTemplate(Callback):
         return c.view(-1, *self.shape)
 
     def after_train(self):
-        "Set the templates and the temperature, and record the training loss and metrics on the sample"
+        "Set the templates (live: those that items joined) and the temperature, and record the training loss and metrics on the sample; if making them fails or is interrupted, the learner stays as before the pass"
         if self.kept is None: return  # the pass was abandoned
-        f,t = (self.sample.features, self.sample.classes) if self.class_sample is None else _seed_pass(self)
-        self.model.templates.data = self.centres(f, t)
-        d,y = held_out_distances(self, f, t)
-        self.model.temperature.fill_(_temperature(self.temperature, d, y, self.model.n_templates))
+        try:
+            f,t = (self.sample.features, self.sample.classes) if self.class_sample is None else _seed_pass(self)
+            templates,live = self.centres(f, t),self.counts > 0
+            d,y = held_out_distances(self, templates, f, t)
+            temperature = _temperature(self.temperature, d, y, self.model.n_templates, live)
+        except BaseException: self.abandon_pass(); raise
+        self.model.templates.data,self.model.live = templates,live; self.model.temperature.fill_(temperature)
         self.sample,self.class_sample,self.positions,self.kept = None,None,None,None
         if hasattr(self.learn, 'recorder'): _record_sample(self.learn, d, y)
 
@@ -203,4 +206,4 @@ def update(self:MeanTemplate, dl:DataLoader):
         self.totals,self.counts,self.learn.dls = saved
         self.vocab = getattr(self.dls, 'vocab', None)
         raise
-    self.model.templates.data = self.centres()
+    self.model.templates.data,self.model.live = self.centres(),self.counts > 0

@@ -107,9 +107,11 @@ def _float_param_dtype(m:nn.Module, default:torch.dtype) -> torch.dtype:
     "The dtype of the first float parameter (or buffer) of `m`, or `default` when it has none"
     return next((p.dtype for ps in (m.parameters(), m.buffers()) for p in ps if p.is_floating_point()), default)
 
-def class_scores(s:Tensor, k:int=1) -> Tensor:
-    "The (n, n_classes) class scores from the (n, n_classes*k) scores `s` of `k` templates per class: their log-sum-exp, so that a softmax over classes gives probabilities (`s` itself when k is 1)"
-    return s if k == 1 else s.view(len(s), -1, k).logsumexp(-1)
+def class_scores(s:Tensor, k:int=1, live:Tensor|None=None) -> Tensor:
+    "The (n, n_classes) class scores from the (n, n_classes*k) scores `s` of `k` templates per class: the log-sum-exp of those that are `live` (all by default), so that a softmax over classes gives probabilities (`s` itself when k is 1)"
+    if k == 1: return s
+    if live is not None: s = s.masked_fill(~live, -math.inf)
+    return s.view(*s.shape[:-1], s.shape[-1]//k, k).logsumexp(-1)
 
 class TemplateModel(Module):
     "Scores each class by minus the `dist` between the image's features (its pixels, or `body(x)`) and the class template, divided by `temperature` (with k templates per class, their `class_scores`)"
@@ -123,8 +125,13 @@ class TemplateModel(Module):
         self.dist,self.body,self.n_templates = _check_dist(dist),body,int(n_templates)
         self.templates = nn.Parameter(torch.empty(0), requires_grad=False)
         self.register_buffer('temperature', tensor(1.))
+        self.register_buffer('live', torch.ones(0, dtype=torch.bool))  # the templates that score: with k per class, those that training items joined
 
-    def forward(self, x:Tensor) -> Tensor: return class_scores(-self.distances(x)/self.temperature, self.n_templates)
+    def forward(self, x:Tensor) -> Tensor:
+        s = -self.distances(x)/self.temperature
+        if self.n_templates == 1: return s
+        live = self.live if self.live.shape == self.templates.shape[:1] else None  # templates set by hand all score
+        return class_scores(s, self.n_templates, live)
 
     def features(self, x:Tensor) -> Tensor:
         "What the templates are made of: the pixels of `x`, or `body(x)` (at its own precision, even under autocast), as floats of the templates' dtype (at least float32)"
@@ -133,10 +140,19 @@ class TemplateModel(Module):
             with _no_autocast(x.device.type): x = self.body(x.to(_float_param_dtype(self.body, dt))).as_subclass(Tensor)
         return x.to(dt)
 
+    def get_extra_state(self) -> dict: return dict(n_templates=self.n_templates)
+    def set_extra_state(self, state:dict):
+        "Refuse a saved model with another number of templates per class, whose scores this model would read wrongly"
+        if state['n_templates'] != self.n_templates:
+            raise ValueError(f"The saved model has n_templates={state['n_templates']}, this one {self.n_templates}: build the learner with n_templates={state['n_templates']} to load it.")
+
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
-        "Take the templates' shape from the state being loaded: a model built afresh has none yet (`learn.load` into a new learner)"
+        "Take the templates' shape from the state being loaded (a model built afresh has none yet: `learn.load` into a new learner); states saved before `live` and `n_templates` were kept have one live template per class"
         t = state_dict.get(prefix+'templates')
-        if t is not None: self.templates.data = self.templates.new_empty(t.shape)
+        if t is not None:
+            self.templates.data,self.live = self.templates.new_empty(t.shape),self.live.new_ones(len(t))
+            state_dict.setdefault(prefix+'live', self.live)
+            state_dict.setdefault(prefix+'_extra_state', dict(n_templates=1))
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def distances(self, x:Tensor) -> Tensor:
@@ -157,24 +173,26 @@ def fit_temperature(
     y:Tensor, # (n,) their classes
     n_iter:int=60, # Golden-section steps
     k:int=1, # Templates per class
+    live:Tensor|None=None, # The templates that score (`TemplateModel.live`); all by default
 ) -> float:
-    "The temperature `T` that minimises the cross-entropy of `softmax(class_scores(-d/T, k))` against `y`, no lower than where the mean probability of the true class is (n+1)/(n+2)"
-    spread = (d - d.mean(1, keepdim=True)).abs().mean().item()
+    "The temperature `T` that minimises the cross-entropy of `softmax(class_scores(-d/T, k, live))` against `y`, no lower than where the mean probability of the true class is (n+1)/(n+2)"
+    dl = d if live is None else d[:, live]
+    spread = (dl - dl.mean(1, keepdim=True)).abs().mean().item()
     if spread == 0: return 1.
-    ce = lambda log_t: F.cross_entropy(class_scores(-d/math.exp(log_t), k), y).item()
+    ce = lambda log_t: F.cross_entropy(class_scores(-d/math.exp(log_t), k, live), y).item()
     lo,hi,g = math.log(spread)-10,math.log(spread)+10,(math.sqrt(5)-1)/2
     a,b = hi-g*(hi-lo),lo+g*(hi-lo)
     fa,fb = ce(a),ce(b)
     for _ in range(n_iter):
         if fa <= fb: hi,b,fb = b,a,fa; a = hi-g*(hi-lo); fa = ce(a)
         else:        lo,a,fa = a,b,fb; b = lo+g*(hi-lo); fb = ce(b)
-    p_true,target = partial(_mean_p_true, d, y, k),(len(y)+1)/(len(y)+2)
+    p_true,target = partial(_mean_p_true, d, y, k, live),(len(y)+1)/(len(y)+2)
     best = (lo+hi)/2
     return math.exp(best if p_true(best) <= target else _log_t_where(p_true, target, best, hi+10, n_iter))
 
-def _mean_p_true(d:Tensor, y:Tensor, k:int, log_t:float) -> float:
-    "The mean probability of the true classes `y` under `softmax(class_scores(-d/T, k))`, T = exp(`log_t`)"
-    return F.softmax(class_scores(-d/math.exp(log_t), k), 1).gather(1, y[:,None]).mean().item()
+def _mean_p_true(d:Tensor, y:Tensor, k:int, live:Tensor|None, log_t:float) -> float:
+    "The mean probability of the true classes `y` under `softmax(class_scores(-d/T, k, live))`, T = exp(`log_t`)"
+    return F.softmax(class_scores(-d/math.exp(log_t), k, live), 1).gather(1, y[:,None]).mean().item()
 
 def _log_t_where(p_true, target:float, lo:float, hi:float, n_iter:int) -> float:
     "The log temperature between `lo` and `hi` where `p_true`, which falls as `T` grows, is `target` (bisection)"

@@ -71,6 +71,17 @@ class TemplateLearner(Learner):
         super().freeze_to(n)
         self.model.templates.requires_grad_(False)
 
+    def load(self, file, **kwargs):
+        "As `Learner.load`, refusing a saved model whose templates are of other classes than these `DataLoaders`', or another number per class (the learner stays as it was)"
+        kept = {k:(v.clone() if isinstance(v, Tensor) else v) for k,v in self.model.state_dict().items()}
+        try:
+            super().load(file, **kwargs)
+            n,vocab = len(self.model.templates)//self.model.n_templates,getattr(self.dls, 'vocab', None)
+            if vocab is not None and n != len(vocab):
+                raise ValueError(f"The model in {file} has the templates of {n} classes, and these DataLoaders have {len(vocab)}: load it into a learner on DataLoaders of its classes.")
+        except BaseException: self.model.load_state_dict(kept); raise
+        return self
+
     def lr_find(self, *args, **kwargs):
         "A TemplateLearner has no learning rate: its templates are class means, built in one pass without an optimizer step"
         raise TypeError("A TemplateLearner has no learning rate to find: `fit()` builds its templates in one pass, with no optimizer step. "
@@ -117,7 +128,9 @@ def to_linear(self:TemplateLearner, **kwargs) -> Learner:
     t = m.templates.flatten(1)
     scale = 1/(t.shape[1]*m.temperature)
     head = nn.Linear(t.shape[1], len(t)).to(t.device)
-    with torch.no_grad(): head.weight.copy_(2*t*scale); head.bias.copy_(-(t*t).sum(1)*scale)
+    with torch.no_grad():
+        head.weight.copy_(2*t*scale); head.bias.copy_(-(t*t).sum(1)*scale)
+        if m.n_templates > 1: head.weight[~m.live],head.bias[~m.live] = 0,-1e9  # a template no item joined never scores
     pool = [] if m.n_templates == 1 else [Lambda(partial(class_scores, k=m.n_templates))]
     model = nn.Sequential(*([] if m.body is None else [deepcopy(m.body)]), nn.Flatten(), head, *pool)
     return Learner(self.dls, model, loss_func=CrossEntropyLossFlat(), **{'metrics': self.metrics, **kwargs})
