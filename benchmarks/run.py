@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from folders import digits70k, photos_jpeg
 
 REPEATS = 5
+load_start = os.getloadavg()
 rows = []  # (target, what, ours, comparison, ratio, note)
 
 def median_time(f, n=REPEATS):
@@ -254,6 +255,8 @@ device = 'GPU: '+torch.cuda.get_device_name() if torch.cuda.is_available() else 
 machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, fastai {fastai.__version__}, {device}"
 head = ['target', 'what', 'pixelsim_fastai', 'comparison', 'ratio', 'note']
 table = ['| ' + ' | '.join(head) + ' |', '|' + '---|'*len(head)] + ['| ' + ' | '.join(map(str, r)) + ' |' for r in rows]
-text = f"Machine: {machine}. Times are medians of {REPEATS} runs after a warm-up (21 for the kernels of target 3).\n\n" + '\n'.join(table) + '\n'
+load = f"load average {load_start[0]:.2f} when the run started, {os.getloadavg()[0]:.2f} when it ended (other processes on the machine slow both sides of a row, not always alike)"
+text = (f"Machine: {machine}; {load}. Times are medians of {REPEATS} runs after a warm-up (21 for the kernels of target 3; "
+        f"{REPEATS_13} rounds of the issue #13 rows, each round running every side of a row in turn).\n\n" + '\n'.join(table) + '\n')
 print(text)
 (Path(__file__).parent/'results.md').write_text('# Benchmark results\n\n`python benchmarks/run.py`, ' + time.strftime('%Y-%m-%d') + '.\n\n' + text)
