@@ -2,8 +2,12 @@
 by side in one run. Prints one table and writes it to benchmarks/results.md with the machine it ran on.
 
     python benchmarks/run.py            # after `pip install -e .`; MNIST_SAMPLE comes from untar_data
+
+The folders of the rows of issue #13 (70,000 PNGs, a few hundred JPEG photos) are made on first use by
+benchmarks/folders.py, next to MNIST_SAMPLE in fastai's data folder (about 30 s).
 """
-import os, sys, time, platform, subprocess, statistics, warnings
+import os, sys, time, platform, subprocess, statistics, warnings, resource
+from multiprocessing import Pool
 warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np, torch, fastai
@@ -11,9 +15,13 @@ from PIL import Image
 from sklearn.neighbors import NearestCentroid
 from fastai.vision.all import *
 from pixelsim_fastai.all import *
-from pixelsim_fastai.learner import _threads_beside, _n_workers
+from pixelsim_fastai.data import _threads_beside, _n_workers
+from pixelsim_fastai.callback import _pass_dl
+sys.path.insert(0, str(Path(__file__).parent))
+from folders import digits70k, photos_jpeg
 
 REPEATS = 5
+load_start = os.getloadavg()
 rows = []  # (target, what, ours, comparison, ratio, note)
 
 def median_time(f, n=REPEATS):
@@ -45,7 +53,7 @@ learn = TemplateLearner(dls, metrics=accuracy, cbs=PhaseTimer())
 def fit():
     with learn.no_bar(), learn.no_logging(): learn.fit()
 standard = dls.train.new(shuffle=False, drop_last=False)  # every training item once, through fastai's item pipeline
-train_pass,valid_pass = one_pass_dl(dls.train),one_pass_dl(dls.valid)  # what fit and validate read
+train_pass,valid_pass = _pass_dl(learn.model, dls.train),_pass_dl(learn.model, dls.valid)  # what fit and validate read
 t_loop_standard,t_loop_valid_standard = median_time(lambda: loop(standard)),median_time(lambda: loop(dls.valid))
 t_loop_train,t_loop_valid = median_time(lambda: loop(train_pass)),median_time(lambda: loop(valid_pass))
 with _threads_beside(_n_workers(train_pass)): t_loop_train_free = median_time(lambda: loop(train_pass))
@@ -59,10 +67,10 @@ def validate():
     with learn.no_bar(): learn.validate()
 t_validate = median_time(validate)
 add('1', 'fit: training pass (MNIST_SAMPLE)', t_fit_train, t_loop_standard, 'plain loop over the training DataLoader, every item once')
-add('1', 'fit: training pass (MNIST_SAMPLE)', t_fit_train, t_loop_train, 'plain loop over the loader fit reads, one_pass_dl(dls.train)')
+add('1', 'fit: training pass (MNIST_SAMPLE)', t_fit_train, t_loop_train, 'plain loop over the loader fit reads, one_pass_dl(dls.train, batch_bytes=2**20)')
 add('1', 'fit: training pass (MNIST_SAMPLE)', t_fit_train, t_loop_train_free, "the same loop with fit's thread setting")
 add('1', 'validate (MNIST_SAMPLE)', t_validate, t_loop_valid_standard, 'plain loop over the validation DataLoader')
-add('1', 'validate (MNIST_SAMPLE)', t_validate, t_loop_valid, 'plain loop over the loader validate reads, one_pass_dl(dls.valid)')
+add('1', 'validate (MNIST_SAMPLE)', t_validate, t_loop_valid, 'plain loop over the loader validate reads, one_pass_dl(dls.valid, batch_bytes=2**20)')
 add('1', 'validate (MNIST_SAMPLE)', t_validate, t_loop_valid_free, "the same loop with validate's thread setting")
 add('1', 'fit: whole, with its validation', t_fit, t_loop_train+t_loop_valid, 'plain loops over the loaders it reads')
 add('1', 'fit: whole, with its validation', t_fit, t_loop_train_free+t_loop_valid_free, "the same loops with fit's thread setting")
@@ -155,11 +163,100 @@ for n,c,p in ((256, 10, 784), (1024, 10, 784), (1024, 100, 784), (1024, 100, 313
         s = median_time(lambda: template_distance(x, t, dist))
         rows.append(('5', f'score {dist}: {n} x {c} x {p}', f"{s*1e3:.3g} ms", f"{s/(n*c*p)*1e12:.3g} ps per item-class-pixel", '', ''))
 
+# Issue #13: the speed the machine can read images at. Each row's own medians of REPEATS_13 runs, side by side.
+REPEATS_13 = 3
+
+def fastbook_folder(path:Path):
+    "Fastbook's code for any number of class folders: per class `torch.stack([tensor(Image.open(o)) ...]).float()/255` and its mean, then broadcast L1 over the validation images; the templates, and each validation file's predicted class"
+    stack = lambda files: torch.stack([tensor(Image.open(o)) for o in files]).float()/255
+    classes = sorted(o.name for o in (path/'train').ls() if o.is_dir())
+    means = torch.stack([stack((path/'train'/c).ls()).mean(0) for c in classes])
+    preds = {}
+    for c in classes:
+        files = (path/'valid'/c).ls()
+        preds.update(zip(files, (stack(files)[:, None] - means).abs().mean((-1, -2)).argmin(1).tolist()))
+    return means,preds
+
+def fit_learner(dls):
+    learn = TemplateLearner(dls, metrics=accuracy, cbs=PhaseTimer())
+    with learn.no_bar(), learn.no_logging(): learn.fit()
+    return learn
+
+def _decode_files(files):
+    for f in files: read_image(f, 'RGB')
+
+def decode_floor(files):
+    "Every file decoded by `read_image`, as `fit` reads it, in as many processes as there are cores (started here), nothing else"
+    n = os.cpu_count()
+    with Pool(n) as p: p.map(_decode_files, [files[i::n] for i in range(n)])
+
+def medians(fs:dict, n=REPEATS_13) -> dict:
+    "Median wall time of each function of `fs`, run in turn `n` times (after one warm-up round), so that each is measured under the same load"
+    ts = {k: [] for k in fs}
+    for i in range(n+1):
+        for k,f in fs.items():
+            t = time.perf_counter(); f(); t = time.perf_counter()-t
+            if i: ts[k].append(t)
+    return {k: statistics.median(v) for k,v in ts.items()}
+
+def target(ratio, limit): return f"target <= {limit}: {'met' if ratio <= limit else 'NOT met'}"
+
+big = digits70k()
+big_dls = ImageDataLoaders.from_folder(big, train='train', valid='valid')
+big_files = list(big_dls.train_ds.items)
+train_times = []
+def fit_big(): train_times.append(fit_learner(big_dls).phase_timer.train)
+def from_folder_fit(p): fit_learner(ImageDataLoaders.from_folder(p, train='train', valid='valid'))
+t13 = medians({'fastbook': lambda: fastbook_folder(big), 'fit': fit_big, 'e2e': lambda: from_folder_fit(big),
+               'floor': lambda: decode_floor(big_files), 'from_folder': lambda: ImageDataLoaders.from_folder(big, train='train', valid='valid')})
+t_train = statistics.median(train_times[1:])
+r = t13['fit']/t13['fastbook']
+add('13.1', 'fit() with its validation, DataLoaders built before (70,000 PNGs)', t13['fit'], t13['fastbook'], 'fastbook-style code, one process', note=target(r, 0.5))
+r = t13['e2e']/t13['fastbook']
+add('13.2', 'from_folder + fit() (70,000 PNGs)', t13['e2e'], t13['fastbook'], 'fastbook-style code, one process', note=target(r, 0.85)+f"; from_folder alone {t13['from_folder']:.2f} s")
+m13 = medians({'fastbook': lambda: fastbook_folder(path), 'e2e': lambda: from_folder_fit(path)})
+r = m13['e2e']/m13['fastbook']
+add('13.2', 'from_folder + fit() (MNIST_SAMPLE)', m13['e2e'], m13['fastbook'], 'fastbook-style code on MNIST_SAMPLE', note=target(r, 1.2))
+r = t_train/t13['floor']
+add('13.3', "fit's training pass (60,000 PNGs)", t_train, t13['floor'], f'decode floor: read_image on every training file in {os.cpu_count()} processes', note=target(r, 1.25))
+
+# 13.4: the templates and predictions of fit against fastbook's (whose means are of the grey pixels, which from_folder's RGB repeats)
+means,fb_preds = fastbook_folder(big)
+learn = fit_learner(big_dls)
+diff = (learn.mean_template.templates - means[:, None]).abs().max().item()
+preds = dict(zip(big_dls.valid.items, learn.get_preds()[0].argmax(1).tolist()))
+same = sum(preds[f] == fb_preds[f] for f in preds)
+rows.append(('13.4', 'templates and predictions of fit (70,000 PNGs), against fastbook-style code', f'max template difference {diff:.1e}',
+             f'predictions equal: {same:,} of {len(fb_preds):,}', '', 'target: to 1e-6, all equal'))
+
+# 13.5, a report: variable-size JPEG photos with item_tfms=Resize(64), where fit reads through fastai's item pipeline
+jpg = photos_jpeg()
+jpg_dls = ImageDataLoaders.from_folder(jpg, train='train', valid='valid', item_tfms=Resize(64))
+jpg_train = []
+def fit_jpg(): jpg_train.append(fit_learner(jpg_dls).phase_timer.train)
+jpg_learner = TemplateLearner(jpg_dls)
+tj = medians({'fit': fit_jpg, 'loop': lambda: loop(_pass_dl(jpg_learner.model, jpg_dls.train)), 'loop_dl': lambda: loop(jpg_dls.train.new(shuffle=False, drop_last=False))}, REPEATS)
+t_jpg = statistics.median(jpg_train[1:])
+add('13.5', f"fit's training pass, {len(jpg_dls.train_ds)} JPEG photos of 48-320 px, item_tfms=Resize(64)", t_jpg, tj['loop'], 'plain loop over the loader fit reads')
+add('13.5', f"fit's training pass, {len(jpg_dls.train_ds)} JPEG photos of 48-320 px, item_tfms=Resize(64)", t_jpg, tj['loop_dl'], 'plain loop over the training DataLoader, every item once')
+jfiles = jpg_dls.train_ds.items[:100]
+ims = [PILImage.create(f) for f in jfiles]
+rs = Resize(64)
+per_item = {'open+decode (PILImage.create)': lambda: [PILImage.create(f) for f in jfiles],
+            'Resize(64), validation mode': lambda: [rs(o, split_idx=1) for o in ims],
+            'Resize(64) and ToTensor': lambda: [ToTensor()(rs(o, split_idx=1)) for o in ims],
+            "fastai's whole item pipeline": lambda: [jpg_dls.train_ds[i] for i in range(100)]}
+pj = medians(per_item, REPEATS)
+rows.append(('13.5', 'where the time of a JPEG item goes (one process, us per item)', '; '.join(f'{k} {v/len(jfiles)*1e6:.0f}' for k,v in pj.items()),
+             '', '', ''))
+
 # The table
 device = 'GPU: '+torch.cuda.get_device_name() if torch.cuda.is_available() else 'CPU only'
 machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, fastai {fastai.__version__}, {device}"
 head = ['target', 'what', 'pixelsim_fastai', 'comparison', 'ratio', 'note']
 table = ['| ' + ' | '.join(head) + ' |', '|' + '---|'*len(head)] + ['| ' + ' | '.join(map(str, r)) + ' |' for r in rows]
-text = f"Machine: {machine}. Times are medians of {REPEATS} runs after a warm-up (21 for the kernels of target 3).\n\n" + '\n'.join(table) + '\n'
+load = f"load average {load_start[0]:.2f} when the run started, {os.getloadavg()[0]:.2f} when it ended (other processes on the machine slow both sides of a row, not always alike)"
+text = (f"Machine: {machine}; {load}. Times are medians of {REPEATS} runs after a warm-up (21 for the kernels of target 3; "
+        f"{REPEATS_13} rounds of the issue #13 rows, each round running every side of a row in turn).\n\n" + '\n'.join(table) + '\n')
 print(text)
 (Path(__file__).parent/'results.md').write_text('# Benchmark results\n\n`python benchmarks/run.py`, ' + time.strftime('%Y-%m-%d') + '.\n\n' + text)

@@ -82,11 +82,17 @@ def _learner_vocab_index(mt, dl) -> Tensor|None:
         for o in new: mt.vocab.o2i[o] = len(mt.vocab); mt.vocab.items.append(o)
     return tensor([mt.vocab.o2i[o] for o in theirs])
 
+_PASS_BYTES = 2**20  # pixels of a batch of a pass that reads image files and computes no features: 1 MB (larger ones pay page faults for their float64 copy)
+
+def _pass_dl(model, dl:DataLoader) -> DataLoader:
+    "`one_pass_dl(dl)` for `model`: in larger batches (up to `_PASS_BYTES` of pixels) when it has no `body`, whose memory the loader's batch size was chosen for"
+    return one_pass_dl(dl, batch_bytes=0 if model.body is not None else _PASS_BYTES)
+
 def _add_loader(mt, dl:DataLoader):
     "Add every item of `dl` to the totals of `mt` (a `MeanTemplate`), its classes mapped to the learner's vocab"
     to_vocab,device = _learner_vocab_index(mt, dl),mt.totals.device
     mt.model.eval()
-    new = one_pass_dl(dl)
+    new = _pass_dl(mt.model, dl)
     with torch.no_grad(), _threads_beside(_n_workers(new)):
         for b in named_batches(new):
             if len(b) != 2: raise ValueError(f"`update` needs batches of one input and one target, not {len(b)} tensors.")
@@ -120,7 +126,7 @@ class MeanTemplate(Callback):
     def before_train(self):
         "Read one pass over every item (unless the loader already is this process's share of one, from `ShardedPass`), and start the totals from zero"
         positions = getattr(self.dl, 'positions', None)
-        if positions is None: self.learn.dl = one_pass_dl(self.dl)
+        if positions is None: self.learn.dl = _pass_dl(self.model, self.dl)
         self.model.eval()  # a `body` computes features as it will when predicting (no dropout, fixed batch norm)
         self.kept = self.totals,self.counts,self.shape  # put back if the pass does not end
         self.totals,self.counts,self.shape,self.seen = None,None,None,0
@@ -193,7 +199,7 @@ class MeanTemplate(Callback):
 
     def before_validate(self):
         "Read the validation set with `one_pass_dl` (fast for image files)"
-        if self.dl is self.dls.valid: self.learn.dl = one_pass_dl(self.dl)
+        if self.dl is self.dls.valid: self.learn.dl = _pass_dl(self.model, self.dl)
 
 @patch
 def update(self:MeanTemplate, dl:DataLoader):

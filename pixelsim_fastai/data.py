@@ -4,12 +4,39 @@
 
 # %% ../nbs/00a_data.ipynb #r0000003
 from __future__ import annotations
+import io
 from fastai.basics import *
 from fastai.vision.core import *
 from PIL import UnidentifiedImageError
 
 # %% auto #0
-__all__ = ['ImageFileReader', 'one_pass_dl', 'image_problem', 'named_batches']
+__all__ = ['read_image', 'ImageFileReader', 'one_pass_dl', 'image_problem', 'named_batches']
+
+# %% ../nbs/00a_data.ipynb #b65adb2f
+try:
+    import torchvision.io  # registers torchvision's image ops; its `decode_png` wrapper (deprecated) costs more per call than the decoding of a small PNG
+    _decode_png = torch.ops.image.decode_png  # (data, mode, apply_exif_orientation); mode 0 keeps the file's channels
+except (ImportError, AttributeError, RuntimeError): _decode_png = None  # no image ops: PIL reads every file
+
+_PNG_SIGNATURE = b'\x89PNG\r\n\x1a\n'
+_PNG_CHANNELS = {'RGB': {0: 1, 2: 3, 4: 1, 6: 3}, 'L': {0: 1, 4: 1}}  # per mode read and PNG colour type proven equal: how many leading channels of `decode_png` are PIL's pixels
+
+def _png_channels(head:bytes, mode:str) -> int|None:
+    "How many leading channels of `decode_png` equal PIL's pixels in `mode` for the PNG file that starts with `head` (8-bit, not interlaced: grey, grey+alpha, RGB or RGBA); `None` for any other file, which PIL reads"
+    if _decode_png is None or len(head) < 29 or head[:8] != _PNG_SIGNATURE or head[12:16] != b'IHDR': return None
+    bit_depth,colour_type,interlace = head[24],head[25],head[28]
+    return _PNG_CHANNELS[mode].get(colour_type) if bit_depth == 8 and interlace == 0 else None
+
+def read_image(fn:Path|str, mode:str='RGB') -> np.ndarray:
+    "The pixels of image file `fn` as `PILImage.create` (`mode='RGB'`) or `PILImageBW.create` (`mode='L'`) make them: a (channels, height, width) uint8 array, grey files one channel"
+    with open(fn, 'rb') as f: data = bytearray(f.read())
+    n = _png_channels(data[:29], mode)
+    if n is not None:
+        try: return _decode_png(torch.frombuffer(data, dtype=torch.uint8), 0, False).numpy()[:n]
+        except RuntimeError: pass  # a damaged file: PIL reads it, or names what is wrong
+    im = Image.open(io.BytesIO(data))
+    a = np.array(im if im.mode == 'L' else im.convert(mode))
+    return a[None] if a.ndim == 2 else a.transpose(2, 0, 1)
 
 # %% ../nbs/00a_data.ipynb #fc8d361b
 def _eval_view(ds):
@@ -31,35 +58,36 @@ class _ByValue:
 def _from_numpy(cls, a): return cls(torch.from_numpy(a))
 
 class ImageFileReader:
-    "Reads item `i` of an image-file `Datasets` and collates a batch as `PILImage.create` (or `PILImageBW.create`), `ToTensor` and fastai's collation make them, without the per-item transform dispatch"
+    "Reads and collates a whole batch of an image-file `Datasets` in one call, as `PILImage.create` (or `PILImageBW.create`), `ToTensor` and fastai's collation make it, without the per-item transform dispatch"
     def __init__(self, ds:Datasets, img_cls:type):
         store_attr()
+        self.files,self.mode = ds.tls[0].items,img_cls._open_args['mode']
         self.cats = [_categorize(tl) for tl in ds.tls[1:]]
         self.labellers = [(tl.items, tl.tfms if cat is None else Pipeline(tl.tfms.fs[:-1], split_idx=tl.tfms.split_idx))
                           for tl,cat in zip(ds.tls[1:], self.cats)]  # each label's items, and its steps before `Categorize`
 
-    def __call__(self, i:int) -> tuple:
-        "The image as a uint8 array (height, width[, channels]; grey stays one channel), and the item's other parts (a class name where `Categorize` would index it)"
-        im = Image.open(self.ds.tls[0].items[i])
-        a = np.array(im if im.mode == 'L' else im.convert(self.img_cls._open_args['mode']))
-        return (a, *(f(items[i]) for items,f in self.labellers))
-
-    def images(self, xs:list, b:list) -> Tensor:
-        "The (batch, channels, height, width) uint8 tensor of the arrays `xs` of the items `b`, grey repeated to RGB as `convert('RGB')` does"
-        xs = [a[..., None] if a.ndim == 2 else a for a in xs]
-        if self.img_cls._open_args['mode'] == 'RGB': xs = [np.broadcast_to(a, (*a.shape[:2], 3)) for a in xs]
-        if len({a.shape for a in xs}) > 1:
+    def images(self, b:list) -> Tensor:
+        "The (batch, channels, height, width) uint8 tensor of the items `b` (indices), grey repeated to RGB as `convert('RGB')` does"
+        xs = [read_image(self.files[i], self.mode) for i in b]
+        if len({a.shape[1:] for a in xs}) > 1:
             try: raise RuntimeError("The images of a batch differ in size")
-            except RuntimeError as e: collate_error(e, b); raise  # fastai's error, as fa_collate raises it: which items differ
-        return torch.from_numpy(np.stack(xs)).permute(0, 3, 1, 2).contiguous()
+            except RuntimeError as e: collate_error(e, [(a,) for a in xs]); raise  # fastai's error, as fa_collate raises it: which items differ
+        res = np.empty((len(xs), len(self.mode), *xs[0].shape[1:]), np.uint8)  # 'RGB': 3 channels, 'L': 1
+        for o,a in zip(res, xs): o[:] = a  # a grey file's channel repeated to RGB
+        return torch.from_numpy(res)
 
     def collate(self, b:list) -> tuple:
-        "Stack the images of `b` into one `TensorImage` (or `TensorImageBW`) and index the class names of the batch at once; the rest is collated as fastai does"
-        xs,*rest = zip(*b)
-        x = self.images(xs, b)
+        "The batch of the items `b` (indices): the images stacked into one `TensorImage` (or `TensorImageBW`), the class names of the batch indexed at once; other labels collated as fastai does"
+        x = self.images(b)
         send = _ByValue if get_worker_info() else noop
+        labels = [[f(items[i]) for i in b] for items,f in self.labellers]
         return (send(self.img_cls._tensor_cls(x)),
-                *(fa_collate(list(o)) if cat is None else send(_class_indices(cat, o)) for cat,o in zip(self.cats, rest)))
+                *(fa_collate(o) if cat is None else send(_class_indices(cat, o)) for cat,o in zip(self.cats, labels)))
+
+    def item_bytes(self) -> int:
+        "The bytes of one item's pixels, read from the first file (the items of a batch have one size)"
+        c,h,w = read_image(self.files[0], self.mode).shape
+        return h*w*len(self.mode)
 
     @classmethod
     def fits(cls, dl:DataLoader) -> type|None:
@@ -81,7 +109,9 @@ def _class_indices(cat:Categorize, names) -> Tensor:
         for o in names: cat(o)  # fastai's error, which names the label
         raise
 
-def one_pass_dl(dl:DataLoader) -> DataLoader:
+def one_pass_dl(dl:DataLoader,
+    batch_bytes:int=0, # Reading image files, batches of up to this many bytes of pixels where that is more items than `dl.bs`
+) -> DataLoader:
     "A copy of `dl` that yields every item exactly once, in order, without random augmentation"
     if not hasattr(dl, 'new'):
         raise TypeError(f"{type(dl).__name__} is not a fastai DataLoader: build the DataLoaders with fastai (`DataBlock`, `ImageDataLoaders`, or `DataLoaders(DataLoader(...), DataLoader(...))`).")
@@ -89,7 +119,8 @@ def one_pass_dl(dl:DataLoader) -> DataLoader:
     img_cls = ImageFileReader.fits(res)
     if img_cls is not None:
         reader = ImageFileReader(res.dataset, img_cls)
-        res.create_item,res.after_item,res.create_batch = reader,Pipeline(),reader.collate
+        res.create_item,res.after_item,res.create_batch = noop,Pipeline(),reader.collate  # an item is its index: `collate` reads the batch
+        if batch_bytes and res.bs: res.bs = max(res.bs, batch_bytes//reader.item_bytes())
     return res
 
 # %% ../nbs/00a_data.ipynb #05fcdde2
