@@ -132,6 +132,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                     'pixelsim_fastai/data.py'),
                                       'pixelsim_fastai.data._batch_files': ('data.html#_batch_files', 'pixelsim_fastai/data.py'),
                                       'pixelsim_fastai.data._categorize': ('data.html#_categorize', 'pixelsim_fastai/data.py'),
+                                      'pixelsim_fastai.data._channels': ('data.html#_channels', 'pixelsim_fastai/data.py'),
                                       'pixelsim_fastai.data._class_indices': ('data.html#_class_indices', 'pixelsim_fastai/data.py'),
                                       'pixelsim_fastai.data._eval_view': ('data.html#_eval_view', 'pixelsim_fastai/data.py'),
                                       'pixelsim_fastai.data._from_numpy': ('data.html#_from_numpy', 'pixelsim_fastai/data.py'),

@@ -52,10 +52,14 @@ def _categorize(tl:TfmdLists) -> Categorize|None:
 
 class _ByValue:
     "A batch tensor that a loader worker sends as its bytes, arriving as the same typed tensor (torch's shared memory costs a connection per tensor, more than copying a small batch)"
-    def __init__(self, t:Tensor): self.t = t
-    def __reduce__(self): return (_from_numpy, (type(self.t), self.t.numpy()))
+    def __init__(self, t:Tensor, channels:int|None=None): self.t,self.channels = t,channels
+    def __reduce__(self): return (_from_numpy, (type(self.t), self.t.numpy(), self.channels))
 
-def _from_numpy(cls, a): return cls(torch.from_numpy(a))
+def _from_numpy(cls, a, channels=None): return cls(_channels(torch.from_numpy(a), channels))
+
+def _channels(x:Tensor, n:int|None) -> Tensor:
+    "The image batch `x` with `n` channels: one channel (a batch of grey files) repeated, as `convert('RGB')` repeats it"
+    return x if n is None or x.shape[1] == n else x.expand(-1, n, -1, -1).contiguous()
 
 class ImageFileReader:
     "Reads and collates a whole batch of an image-file `Datasets` in one call, as `PILImage.create` (or `PILImageBW.create`), `ToTensor` and fastai's collation make it, without the per-item transform dispatch"
@@ -67,21 +71,21 @@ class ImageFileReader:
                           for tl,cat in zip(ds.tls[1:], self.cats)]  # each label's items, and its steps before `Categorize`
 
     def images(self, b:list) -> Tensor:
-        "The (batch, channels, height, width) uint8 tensor of the items `b` (indices), grey repeated to RGB as `convert('RGB')` does"
+        "The (batch, channels, height, width) uint8 tensor of the items `b` (indices): grey files among colour ones repeated to RGB as `convert('RGB')` does, a batch of grey files one channel (`_channels` repeats it where the batch arrives)"
         xs = [read_image(self.files[i], self.mode) for i in b]
         if len({a.shape[1:] for a in xs}) > 1:
             try: raise RuntimeError("The images of a batch differ in size")
             except RuntimeError as e: collate_error(e, [(a,) for a in xs]); raise  # fastai's error, as fa_collate raises it: which items differ
-        res = np.empty((len(xs), len(self.mode), *xs[0].shape[1:]), np.uint8)  # 'RGB': 3 channels, 'L': 1
+        res = np.empty((len(xs), max(len(a) for a in xs), *xs[0].shape[1:]), np.uint8)  # 'RGB': 3 channels, or 1 for grey files only; 'L': 1
         for o,a in zip(res, xs): o[:] = a  # a grey file's channel repeated to RGB
         return torch.from_numpy(res)
 
     def collate(self, b:list) -> tuple:
         "The batch of the items `b` (indices): the images stacked into one `TensorImage` (or `TensorImageBW`), the class names of the batch indexed at once; other labels collated as fastai does"
-        x = self.images(b)
+        x,n = self.img_cls._tensor_cls(self.images(b)),len(self.mode)
         send = _ByValue if get_worker_info() else noop
         labels = [[f(items[i]) for i in b] for items,f in self.labellers]
-        return (send(self.img_cls._tensor_cls(x)),
+        return (_ByValue(x, n) if get_worker_info() else _channels(x, n),
                 *(fa_collate(o) if cat is None else send(_class_indices(cat, o)) for cat,o in zip(self.cats, labels)))
 
     def item_bytes(self) -> int:
