@@ -138,6 +138,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                       'pixelsim_fastai.data._from_numpy': ('data.html#_from_numpy', 'pixelsim_fastai/data.py'),
                                       'pixelsim_fastai.data._n_workers': ('data.html#_n_workers', 'pixelsim_fastai/data.py'),
                                       'pixelsim_fastai.data._png_channels': ('data.html#_png_channels', 'pixelsim_fastai/data.py'),
+                                      'pixelsim_fastai.data._png_intact': ('data.html#_png_intact', 'pixelsim_fastai/data.py'),
                                       'pixelsim_fastai.data._threads_beside': ('data.html#_threads_beside', 'pixelsim_fastai/data.py'),
                                       'pixelsim_fastai.data.image_problem': ('data.html#image_problem', 'pixelsim_fastai/data.py'),
                                       'pixelsim_fastai.data.named_batches': ('data.html#named_batches', 'pixelsim_fastai/data.py'),

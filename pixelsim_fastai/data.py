@@ -4,7 +4,7 @@
 
 # %% ../nbs/00a_data.ipynb #r0000003
 from __future__ import annotations
-import io
+import io, zlib
 from fastai.basics import *
 from fastai.vision.core import *
 from PIL import UnidentifiedImageError
@@ -27,13 +27,29 @@ def _png_channels(head:bytes, mode:str) -> int|None:
     bit_depth,colour_type,interlace = head[24],head[25],head[28]
     return _PNG_CHANNELS[mode].get(colour_type) if bit_depth == 8 and interlace == 0 else None
 
+_PNG_FILE_CHANNELS = {0: 1, 2: 3, 4: 2, 6: 4}  # channels of each 8-bit PNG colour type libpng reads here
+
+def _png_intact(data:bytearray) -> bool:
+    "Whether every chunk of the 8-bit PNG `data` has its checksum, up to its end, and its image data inflates to the size its header gives: libpng reads such a file, while on a damaged one it can take the process down (PIL reads those, or names the damage, as fastai does)"
+    mv,pos,idat = memoryview(data),8,[]
+    while pos + 12 <= len(data):
+        n = int.from_bytes(mv[pos:pos+4], 'big')
+        if pos+12+n > len(data) or zlib.crc32(mv[pos+4:pos+8+n]) != int.from_bytes(mv[pos+8+n:pos+12+n], 'big'): return False
+        kind = bytes(mv[pos+4:pos+8])
+        if kind == b'IDAT': idat.append(mv[pos+8:pos+8+n])
+        if kind == b'IEND': break
+        pos += 12+n
+    else: return False  # no end chunk: truncated
+    try: raw = zlib.decompress(b''.join(idat))
+    except zlib.error: return False
+    width,height = int.from_bytes(mv[16:20], 'big'),int.from_bytes(mv[20:24], 'big')
+    return len(raw) == height*(1 + width*_PNG_FILE_CHANNELS[data[25]])
+
 def read_image(fn:Path|str, mode:str='RGB') -> np.ndarray:
     "The pixels of image file `fn` as `PILImage.create` (`mode='RGB'`) or `PILImageBW.create` (`mode='L'`) make them: a (channels, height, width) uint8 array, grey files one channel"
     with open(fn, 'rb') as f: data = bytearray(f.read())
     n = _png_channels(data[:29], mode)
-    if n is not None:
-        try: return _decode_png(torch.frombuffer(data, dtype=torch.uint8), 0, False).numpy()[:n]
-        except RuntimeError: pass  # a damaged file: PIL reads it, or names what is wrong
+    if n is not None and _png_intact(data): return _decode_png(torch.frombuffer(data, dtype=torch.uint8), 0, False).numpy()[:n]
     im = Image.open(io.BytesIO(data))
     a = np.array(im if im.mode == 'L' else im.convert(mode))
     return a[None] if a.ndim == 2 else a.transpose(2, 0, 1)
@@ -98,7 +114,7 @@ class ImageFileReader:
         "The image class when `dl` reads image files with fastai's standard item pipeline (`PILImage.create`, `ToTensor`), else `None`"
         ds = dl.dataset
         if not (isinstance(dl, TfmdDL) and isinstance(ds, Datasets) and ds.n_inp == 1 and len(ds)): return None
-        if [type(f) for f in dl.after_item.fs] != [ToTensor]: return None
+        if [type(f) for f in dl.after_item.fs] != [ToTensor] or len(dl.before_batch.fs): return None  # a `before_batch` takes fastai's items
         if [f.name for f in ds.tls[0].tfms.fs if f.name != 'noop'] != ['PILBase.create']: return None
         items = ds.tls[0].items
         if not (isinstance(items, (list, L)) and isinstance(items[0], (str, Path))): return None
