@@ -11,6 +11,7 @@ import torch.distributed as dist
 from .data import *
 from .clusters import *
 from .callback import *
+from .callback import _pass_dl
 from .learner import *
 
 # %% auto #0
@@ -80,7 +81,7 @@ class ShardedPass(Callback):
     order = MeanTemplate.order-1  # its `before_train` hands `MeanTemplate` the share, its `after_train` adds up before the templates are made
     def before_train(self):
         "Read this process's share of one pass over the training set"
-        self.learn.dl = ShardDL(one_pass_dl(self.dl))
+        self.learn.dl = ShardDL(_pass_dl(self.model, self.dl))
 
     def after_train(self):
         "Add up the totals, counts and temperature sample of every process (in the first pass of k templates per class, gather their class samples)"
@@ -95,7 +96,7 @@ class ShardedPass(Callback):
 
     def before_validate(self):
         "Read this process's share of the validation set"
-        if self.dl is self.dls.valid: self.learn.dl = ShardDL(one_pass_dl(self.dl))
+        if self.dl is self.dls.valid: self.learn.dl = ShardDL(_pass_dl(self.model, self.dl))
 
     def after_pred(self):
         "Gather the validation batches of every process, so that the loss and metrics cover every item once"
