@@ -10,7 +10,7 @@ from fastai.vision.core import *
 from PIL import UnidentifiedImageError
 
 # %% auto #0
-__all__ = ['read_image', 'ImageFileReader', 'one_pass_dl', 'image_problem', 'named_batches']
+__all__ = ['read_images', 'read_image', 'ImageFileReader', 'one_pass_dl', 'image_problem', 'named_batches']
 
 # %% ../nbs/00a_data.ipynb #b65adb2f
 try:
@@ -45,14 +45,30 @@ def _png_intact(data:bytearray) -> bool:
     width,height = int.from_bytes(mv[16:20], 'big'),int.from_bytes(mv[20:24], 'big')
     return len(raw) == height*(1 + width*_PNG_FILE_CHANNELS[data[25]])
 
-def read_image(fn:Path|str, mode:str='RGB') -> np.ndarray:
-    "The pixels of image file `fn` as `PILImage.create` (`mode='RGB'`) or `PILImageBW.create` (`mode='L'`) make them: a (channels, height, width) uint8 array, grey files one channel"
-    with open(fn, 'rb') as f: data = bytearray(f.read())
+def _file_bytes(fn:Path|str) -> bytearray:
+    with open(fn, 'rb') as f: return bytearray(f.read())
+
+def _libpng_channels(data:bytearray, mode:str) -> int|None:
+    "How many leading channels of libpng's pixels of the file `data` are PIL's in `mode`: `None` for a file PIL reads (another type, or a damaged PNG)"
     n = _png_channels(data[:29], mode)
-    if n is not None and _png_intact(data): return _decode_png(torch.frombuffer(data, dtype=torch.uint8), 0, False).numpy()[:n]
+    return n if n is not None and _png_intact(data) else None
+
+def _decode(data:bytearray, n:int|None, mode:str) -> np.ndarray:
+    "The pixels of the file `data`: its first `n` channels as libpng decodes them, or (`n=None`) PIL's in `mode`, grey kept one channel"
+    if n is not None: return _decode_png(torch.frombuffer(data, dtype=torch.uint8), 0, False).numpy()[:n]
     im = Image.open(io.BytesIO(data))
     a = np.array(im if im.mode == 'L' else im.convert(mode))
     return a[None] if a.ndim == 2 else a.transpose(2, 0, 1)
+
+def read_images(fns:list, mode:str='RGB') -> list:
+    "The pixels of each image file of `fns`, as `read_image` gives them, read in three sweeps: all their bytes, then which of them libpng reads, then the decoding"
+    datas = [_file_bytes(f) for f in fns]
+    channels = [_libpng_channels(o, mode) for o in datas]
+    return [_decode(o, n, mode) for o,n in zip(datas, channels)]
+
+def read_image(fn:Path|str, mode:str='RGB') -> np.ndarray:
+    "The pixels of image file `fn` as `PILImage.create` (`mode='RGB'`) or `PILImageBW.create` (`mode='L'`) make them: a (channels, height, width) uint8 array, grey files one channel"
+    return read_images([fn], mode)[0]
 
 # %% ../nbs/00a_data.ipynb #fc8d361b
 def _eval_view(ds):
@@ -88,7 +104,7 @@ class ImageFileReader:
 
     def images(self, b:list) -> Tensor:
         "The (batch, channels, height, width) uint8 tensor of the items `b` (indices): grey files among colour ones repeated to RGB as `convert('RGB')` does, a batch of grey files one channel (`_channels` repeats it where the batch arrives)"
-        xs = [read_image(self.files[i], self.mode) for i in b]
+        xs = read_images([self.files[i] for i in b], self.mode)
         if len({a.shape[1:] for a in xs}) > 1:
             try: raise RuntimeError("The images of a batch differ in size")
             except RuntimeError as e: collate_error(e, [(a,) for a in xs]); raise  # fastai's error, as fa_collate raises it: which items differ
