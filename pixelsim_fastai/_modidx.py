@@ -184,6 +184,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                    'pixelsim_fastai/folders.py'),
                                          'pixelsim_fastai.folders._error_line': ('folders.html#_error_line', 'pixelsim_fastai/folders.py'),
                                          'pixelsim_fastai.folders._has_split': ('folders.html#_has_split', 'pixelsim_fastai/folders.py'),
+                                         'pixelsim_fastai.folders._has_sub_folders': ( 'folders.html#_has_sub_folders',
+                                                                                       'pixelsim_fastai/folders.py'),
                                          'pixelsim_fastai.folders._print_unreadable': ( 'folders.html#_print_unreadable',
                                                                                         'pixelsim_fastai/folders.py'),
                                          'pixelsim_fastai.folders._show_progress': ( 'folders.html#_show_progress',

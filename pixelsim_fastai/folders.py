@@ -14,7 +14,18 @@ from .data import *
 __all__ = ['folder_images', 'folder_dls', 'unreadable_images', 'digits_folder', 'image_paths']
 
 # %% ../nbs/02a_folders.ipynb #d7ab7817
-def _has_split(path:Path, train:str, valid:str) -> bool: return (path/train).is_dir() and (path/valid).is_dir()
+def _has_sub_folders(p:Path) -> bool: return p.is_dir() and any(o.is_dir() for o in p.iterdir())
+
+def _has_split(path:Path, train:str, valid:str) -> bool:
+    "Whether `path` has both a `train` and a `valid` folder; refuses one of them alone holding folders (a split whose other half is missing or misnamed), which a random split would silently mix into the training set"
+    there = {o: (path/o).is_dir() for o in (train, valid)}
+    if all(there.values()): return True
+    lone = [o for o in there if there[o] and _has_sub_folders(path/o)]  # a class folder named 'train' holds images, not folders
+    if lone:
+        missing = valid if lone[0] == train else train
+        raise ValueError(f"{path} has a {lone[0]!r} folder of class folders but no {missing!r} folder: name its other half "
+                         f"(--train/--valid, or `train=`/`valid=`), or move the class folders up to split them at random by valid_pct")
+    return False
 
 def folder_images(
     path:Path|str, # Folder of images in class folders
