@@ -28,43 +28,67 @@ def _png_channels(head:bytes, mode:str) -> int|None:
     return _PNG_CHANNELS[mode].get(colour_type) if bit_depth == 8 and interlace == 0 else None
 
 _PNG_FILE_CHANNELS = {0: 1, 2: 3, 4: 2, 6: 4}  # channels of each 8-bit PNG colour type libpng reads here
+_PNG_SIZED = {b'gAMA': 4, b'sRGB': 1, b'pHYs': 9, b'cHRM': 32, b'tIME': 7}  # chunks both decoders read alike, before the image data, and their sizes
+_PNG_TRNS = {0: 2, 2: 6}  # the size of a transparent colour for grey and RGB (PIL refuses a short one; with an alpha channel it is invalid)
+_PNG_TEXT = 2**20  # bytes of `tEXt` read alike (PIL limits text)
 
-def _png_intact(data:bytearray) -> bool:
-    "Whether every chunk of the 8-bit PNG `data` has its checksum, up to its end, and its image data inflates to the size its header gives: libpng reads such a file, while on a damaged one it can take the process down (PIL reads those, or names the damage, as fastai does)"
-    mv,pos,idat = memoryview(data),8,[]
+def _png_plain(data:bytearray) -> bool:
+    "Whether libpng reads the 8-bit PNG `data` without error and as PIL does: a valid header, only the chunks of `_PNG_SIZED` and their sizes (a `tRNS` of its size, up to 1 MB of `tEXt`), each with its checksum, the image data in one run ending the file, within PIL's decompression-bomb limit, inflating to exactly the rows the header gives, each of a valid filter type. On some damage libpng takes the process down; PIL reads any other file, or names what is wrong with it, as fastai does"
+    mv = memoryview(data)
+    width,height,colour = int.from_bytes(mv[16:20], 'big'),int.from_bytes(mv[20:24], 'big'),data[25]
+    if int.from_bytes(mv[8:12], 'big') != 13 or data[26] or data[27] or not width or not height: return False  # compression and filter method 0
+    if Image.MAX_IMAGE_PIXELS and width*height > Image.MAX_IMAGE_PIXELS: return False  # PIL warns or refuses, as it does in fastai
+    sized,pos,idat,text = {**_PNG_SIZED, b'tRNS': _PNG_TRNS.get(colour)},8,[],0
     while pos + 12 <= len(data):
-        n = int.from_bytes(mv[pos:pos+4], 'big')
+        n,kind = int.from_bytes(mv[pos:pos+4], 'big'),bytes(mv[pos+4:pos+8])
         if pos+12+n > len(data) or zlib.crc32(mv[pos+4:pos+8+n]) != int.from_bytes(mv[pos+8+n:pos+12+n], 'big'): return False
-        kind = bytes(mv[pos+4:pos+8])
-        if kind == b'IDAT': idat.append(mv[pos+8:pos+8+n])
         if kind == b'IEND': break
+        if pos == 8: pass  # the header, checked above
+        elif kind == b'IDAT' and (not idat or end == pos): idat.append(mv[pos+8:pos+8+n]); end = pos+12+n
+        elif kind == b'tEXt' and text+n <= _PNG_TEXT: text += n
+        elif idat or sized.get(kind) != n: return False  # another chunk, or one out of place or of the wrong size
         pos += 12+n
     else: return False  # no end chunk: truncated
-    try: raw = zlib.decompress(b''.join(idat))
+    rows,z = 1 + width*_PNG_FILE_CHANNELS[colour],zlib.decompressobj()
+    try: raw = z.decompress(b''.join(idat), height*rows + 1)  # no more than the rows: a small file can inflate to gigabytes
     except zlib.error: return False
-    width,height = int.from_bytes(mv[16:20], 'big'),int.from_bytes(mv[20:24], 'big')
-    return len(raw) == height*(1 + width*_PNG_FILE_CHANNELS[data[25]])
+    return len(raw) == height*rows and z.eof and not z.unused_data and max(raw[::rows]) <= 4
+
+_SWEEP_BYTES = 2**22  # file bytes held at once by `read_images`
 
 def _file_bytes(fn:Path|str) -> bytearray:
     with open(fn, 'rb') as f: return bytearray(f.read())
 
 def _libpng_channels(data:bytearray, mode:str) -> int|None:
-    "How many leading channels of libpng's pixels of the file `data` are PIL's in `mode`: `None` for a file PIL reads (another type, or a damaged PNG)"
+    "How many leading channels of libpng's pixels of the file `data` are PIL's in `mode`: `None` for a file PIL reads (another type, or a PNG libpng may not read as PIL does)"
     n = _png_channels(data[:29], mode)
-    return n if n is not None and _png_intact(data) else None
+    return n if n is not None and _png_plain(data) else None
 
-def _decode(data:bytearray, n:int|None, mode:str) -> np.ndarray:
-    "The pixels of the file `data`: its first `n` channels as libpng decodes them, or (`n=None`) PIL's in `mode`, grey kept one channel"
-    if n is not None: return _decode_png(torch.frombuffer(data, dtype=torch.uint8), 0, False).numpy()[:n]
-    im = Image.open(io.BytesIO(data))
+def _decode(data:bytearray, n:int|None, mode:str, fn:Path|str) -> np.ndarray:
+    "The pixels of the file `fn` (its bytes `data`): its first `n` channels as libpng decodes them, or (`n=None`, or a file libpng refuses) PIL's in `mode`, grey kept one channel"
+    if n is not None:
+        try: return _decode_png(torch.frombuffer(data, dtype=torch.uint8), 0, False).numpy()[:n]
+        except RuntimeError: pass  # PIL reads it, or says what is wrong
+    try: im = Image.open(io.BytesIO(data))
+    except UnidentifiedImageError: raise UnidentifiedImageError(f"cannot identify image file {str(fn)!r}") from None  # PIL's words for a path
     a = np.array(im if im.mode == 'L' else im.convert(mode))
     return a[None] if a.ndim == 2 else a.transpose(2, 0, 1)
 
+def _sweeps(fns:list) -> Generator:
+    "The files `fns` in runs of up to `_SWEEP_BYTES` (at least one file), each run with its files' bytes"
+    run,size = [],0
+    for f in fns:
+        run.append((f, _file_bytes(f))); size += len(run[-1][1])
+        if size >= _SWEEP_BYTES: yield run; run,size = [],0
+    if run: yield run
+
 def read_images(fns:list, mode:str='RGB') -> list:
-    "The pixels of each image file of `fns`, as `read_image` gives them, read in three sweeps: all their bytes, then which of them libpng reads, then the decoding"
-    datas = [_file_bytes(f) for f in fns]
-    channels = [_libpng_channels(o, mode) for o in datas]
-    return [_decode(o, n, mode) for o,n in zip(datas, channels)]
+    "The pixels of each image file of `fns`, as `read_image` gives them, read in sweeps over up to 4 MB of files: their bytes, then which of them libpng reads, then the decoding"
+    res = []
+    for run in _sweeps(fns):
+        channels = [_libpng_channels(o, mode) for _,o in run]
+        res += [_decode(o, n, mode, f) for (f,o),n in zip(run, channels)]
+    return res
 
 def read_image(fn:Path|str, mode:str='RGB') -> np.ndarray:
     "The pixels of image file `fn` as `PILImage.create` (`mode='RGB'`) or `PILImageBW.create` (`mode='L'`) make them: a (channels, height, width) uint8 array, grey files one channel"
