@@ -84,6 +84,7 @@ def _sweeps(fns:list) -> Generator:
 
 def read_images(fns:list, mode:str='RGB') -> list:
     "The pixels of each image file of `fns`, as `read_image` gives them, read in sweeps over up to 4 MB of files: their bytes, then which of them libpng reads, then the decoding"
+    if mode not in _PNG_CHANNELS: raise ValueError(f"mode={mode!r}: images are read as 'RGB' (`PILImage`) or 'L' (`PILImageBW`)")
     res = []
     for run in _sweeps(fns):
         channels = [_libpng_channels(o, mode) for _,o in run]
@@ -187,6 +188,7 @@ def one_pass_dl(dl:DataLoader,
 def image_problem(fn:Path|str) -> str|None:
     "What is wrong with the image file `fn` (missing, empty, not an image, truncated or corrupt), or `None` when PIL reads it whole"
     fn = Path(fn)
+    if fn.is_dir(): return 'a folder, not a file'
     if not fn.is_file(): return 'no such file'
     if not fn.stat().st_size: return 'empty file (0 bytes)'
     try:
