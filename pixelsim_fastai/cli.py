@@ -10,6 +10,7 @@ import matplotlib
 warnings.filterwarnings('ignore', message='load_learner` uses Python')  # said once, in `pixelsim predict --help`
 from fastai.vision.all import *
 from .core import distance_funcs
+from .images import *
 from .data import *
 from .folders import *
 from .folders import _error_line, _unreadable_error, _print_unreadable, _show_progress

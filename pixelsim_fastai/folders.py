@@ -8,7 +8,7 @@ import sys
 from contextlib import redirect_stdout, nullcontext
 from fastai.vision.all import *
 from sklearn.datasets import load_digits
-from .data import *
+from .images import *
 
 # %% auto #0
 __all__ = ['folder_images', 'folder_dls', 'unreadable_images', 'digits_folder', 'image_paths']
