@@ -3,6 +3,7 @@
     digits70k():   70,000 grey 28x28 PNGs in ten class folders (60,000 in train/, 10,000 in valid/): MNIST_SAMPLE's 3s and 7s
                    as they are, and scikit-learn's 8x8 digits of the other eight classes, scaled to 20x20, shifted and flipped.
     photos_jpeg(): a few hundred JPEG photos of varying size in two class folders, random crops of scikit-learn's sample images.
+    large_rgb():   400 RGB PNGs of 512x512 in two class folders (a seeded random image, rolled), for the memory of a pass over large images.
 """
 import numpy as np
 from pathlib import Path
@@ -59,5 +60,17 @@ def photos_jpeg(n_train:int=300, n_valid:int=100, seed:int=0) -> Path:
         d = root/('train' if i < n_train else 'valid')/sample.filenames[c].split('/')[-1][:-4]
         d.mkdir(parents=True, exist_ok=True)
         Image.fromarray(img[y:y+h, x:x+w]).save(d/f'{i:04d}.jpg', quality=90)
+    (root/'.complete').write_text(str(n_train+n_valid))
+    return root
+
+def large_rgb(n_train:int=400, n_valid:int=20, seed:int=0) -> Path:
+    "RGB PNGs of 512x512, `n_train` and `n_valid` split over two class folders: one seeded random image, rolled by each file's index (the content does not matter, the size does)"
+    root = untar_data(URLs.MNIST_SAMPLE).parent/'pixelsim_large_rgb'
+    if _done(root, n_train+n_valid): return root
+    base = np.random.default_rng(seed).integers(0, 256, (512, 512, 3), dtype=np.uint8)
+    for i in range(n_train+n_valid):
+        d = root/('train' if i < n_train else 'valid')/'ab'[i % 2]
+        d.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(np.roll(base, i, 0)).save(d/f'{i:04d}.png', compress_level=1)
     (root/'.complete').write_text(str(n_train+n_valid))
     return root

@@ -250,6 +250,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                              'pixelsim_fastai/stats.py'),
                                        'pixelsim_fastai.stats.TemperatureSample.__len__': ( 'stats.html#temperaturesample.__len__',
                                                                                             'pixelsim_fastai/stats.py'),
+                                       'pixelsim_fastai.stats.TemperatureSample._choose': ( 'stats.html#temperaturesample._choose',
+                                                                                            'pixelsim_fastai/stats.py'),
                                        'pixelsim_fastai.stats.TemperatureSample.add': ( 'stats.html#temperaturesample.add',
                                                                                         'pixelsim_fastai/stats.py'),
                                        'pixelsim_fastai.stats.TemperatureSample.make_room': ( 'stats.html#temperaturesample.make_room',

@@ -36,14 +36,16 @@ def _end_autocast(learn:Learner):
     if mp is not None and mp.autocast is not None: mp.autocast.__exit__(None, None, None)
 
 # %% ../nbs/00c_callback.ipynb #r0000027
+_HELD_OUT_BYTES = 2**26  # float64 features of own templates built at once: the sample's items in pieces of up to 64 MB
+
 def held_out_distances(mt, templates:Tensor, f:Tensor, t:Tensor) -> tuple:
     "Distances of the sampled items `f` of `mt` (a `MeanTemplate`), added to templates `t`, to every one of `templates` (made from `mt`'s totals), each to its own built without it, and their classes (items alone in their template left out)"
     f = f.flatten(1)
     d = template_distance(f, templates.flatten(1), mt.model.dist)
-    two = mt.counts[t] > 1
-    if two.any():
-        own = mt.statistic.held_out(mt.totals, mt.counts, f[two], t[two]).to(d.dtype)
-        d[two, t[two]] = distance_funcs[mt.model.dist](f[two].to(d.dtype), own)
+    two = torch.where(mt.counts[t] > 1)[0]
+    for i in two.split(max(1, _HELD_OUT_BYTES//(8*f.shape[1]))):
+        own = mt.statistic.held_out(mt.totals, mt.counts, f[i], t[i]).to(d.dtype)
+        d[i, t[i]] = distance_funcs[mt.model.dist](f[i].to(d.dtype), own)
     return d[two],t[two]//mt.model.n_templates
 
 def _temperature(fixed:float|None, d:Tensor, y:Tensor, k:int, live:Tensor) -> float:
@@ -106,7 +108,7 @@ class MeanTemplate(Callback):
     def __init__(self,
         temperature:float|None=None, # Fixed temperature; `None` fits it on a sample of training items
         stat:str='mean', # 'mean', or 'median' (the L1-optimal centre; 8-bit images only)
-        n_sample:int=1024, # Size of the random training sample the temperature and `train_loss` are computed on
+        n_sample:int=1024, # Size of the random training sample the temperature and `train_loss` are computed on (fewer for large images: `TemperatureSample`)
         seed:int=0, # Seed of that sample (and of the k-means start)
     ):
         _check_settings(temperature, stat, n_sample)

@@ -90,26 +90,35 @@ class MedianStat:
 template_stats = dict(mean=MeanStat(), median=MedianStat())
 
 # %% ../nbs/00b_stats.ipynb #r0000023
+_SAMPLE_BYTES,_SAMPLE_MIN = 2**28,16  # the temperature sample holds at most this many bytes of features, unless that is fewer than this many items
+
 class TemperatureSample:
-    "A fixed random sample of up to `size` of the `n` items of a pass (seeded), kept in pass order as the pass reads them"
+    "A fixed random sample of up to `size` of the `n` items of a pass (seeded; fewer for large items: at most `_SAMPLE_BYTES` of features, at least `_SAMPLE_MIN` items), kept in pass order as the pass reads them"
     def __init__(self, n:int, size:int, seed:int=0):
-        chosen = torch.randperm(n, generator=torch.Generator().manual_seed(seed))[:size].sort().values
+        self.order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))[:size]
         self.row = torch.full((n,), -1, dtype=torch.long)
-        self.row[chosen] = torch.arange(len(chosen))
+        self._choose(len(self.order))
         self.features,self.classes = None,None
+
+    def _choose(self, m:int):
+        "Sample the first `m` items of the seeded draw"
+        self.row.fill_(-1)
+        self.row[self.order[:m].sort().values] = torch.arange(m)
 
     def __len__(self): return int((self.row >= 0).sum())
 
     def make_room(self, shape:tuple, dtype:torch.dtype, device):
-        "Allocate the sample's features (of `shape` each) and classes, zeros until read"
+        "Allocate the sample's features (of `shape` each: as many items as fit in `_SAMPLE_BYTES`, at least `_SAMPLE_MIN`) and classes, zeros until read"
+        item_bytes = math.prod(shape)*dtype.itemsize
+        self._choose(min(len(self.order), max(_SAMPLE_MIN, _SAMPLE_BYTES//max(1, item_bytes))))
         self.features = torch.zeros(len(self), *shape, dtype=dtype, device=device)
         self.classes = torch.zeros(len(self), dtype=torch.long, device=device)
 
     def add(self, f:Tensor, y:Tensor, pos:Tensor):
         "Keep the items of `f` (classes `y`, at pass positions `pos`) that are in the sample"
+        if self.features is None: self.make_room(f.shape[1:], f.dtype, f.device)
         rows = self.row[pos]
         keep = rows >= 0
         if not keep.any(): return
-        if self.features is None: self.make_room(f.shape[1:], f.dtype, f.device)
         rows,keep = rows[keep].to(f.device),keep.to(f.device)
         self.features[rows],self.classes[rows] = f[keep],y[keep]
