@@ -136,6 +136,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                       'pixelsim_fastai.data._class_indices': ('data.html#_class_indices', 'pixelsim_fastai/data.py'),
                                       'pixelsim_fastai.data._eval_view': ('data.html#_eval_view', 'pixelsim_fastai/data.py'),
                                       'pixelsim_fastai.data._from_numpy': ('data.html#_from_numpy', 'pixelsim_fastai/data.py'),
+                                      'pixelsim_fastai.data._label_by_folder': ('data.html#_label_by_folder', 'pixelsim_fastai/data.py'),
+                                      'pixelsim_fastai.data._labeller': ('data.html#_labeller', 'pixelsim_fastai/data.py'),
                                       'pixelsim_fastai.data._n_workers': ('data.html#_n_workers', 'pixelsim_fastai/data.py'),
                                       'pixelsim_fastai.data._threads_beside': ('data.html#_threads_beside', 'pixelsim_fastai/data.py'),
                                       'pixelsim_fastai.data.named_batches': ('data.html#named_batches', 'pixelsim_fastai/data.py'),

@@ -23,6 +23,19 @@ def _categorize(tl:TfmdLists) -> Categorize|None:
     tfm = last(tl.tfms.fs)
     return tfm if type(tfm) is Categorize else None
 
+def _labeller(steps:Pipeline):
+    "The label of an item by `steps`, or, when they are fastai's `parent_label` alone, by one call of it per folder (it gives every file of a folder the folder's name)"
+    fs = steps.fs
+    if len(fs) == 1 and fs[0].split_idx is None and getattr(fs[0].encodes, '_f', None) is parent_label: return partial(_label_by_folder, {})
+    return steps
+
+def _label_by_folder(labels:dict, o) -> str:
+    "`parent_label(o)`, called once for each folder (`labels` keeps them)"
+    folder,name = os.path.split(o)
+    if name in ('', '.'): return parent_label(o)  # a path ending in a separator or '.', which `Path` drops
+    if folder not in labels: labels[folder] = parent_label(o)
+    return labels[folder]
+
 class _ByValue:
     "A batch tensor that a loader worker sends as its bytes, arriving as the same typed tensor (torch's shared memory costs a connection per tensor, more than copying a small batch)"
     def __init__(self, t:Tensor, channels:int|None=None): self.t,self.channels = t,channels
@@ -40,7 +53,7 @@ class ImageFileReader:
         store_attr()
         self.files,self.mode = ds.tls[0].items,img_cls._open_args['mode']
         self.cats = [_categorize(tl) for tl in ds.tls[1:]]
-        self.labellers = [(tl.items, tl.tfms if cat is None else Pipeline(tl.tfms.fs[:-1], split_idx=tl.tfms.split_idx))
+        self.labellers = [(tl.items, tl.tfms if cat is None else _labeller(Pipeline(tl.tfms.fs[:-1], split_idx=tl.tfms.split_idx)))
                           for tl,cat in zip(ds.tls[1:], self.cats)]  # each label's items, and its steps before `Categorize`
 
     def images(self, b:list) -> Tensor:
