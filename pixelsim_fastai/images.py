@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_images.ipynb #i0000003
 from __future__ import annotations
-import io, zlib
+import io, struct, zlib
 from fastai.basics import *
 from fastai.vision.core import *
 from PIL import UnidentifiedImageError
@@ -31,17 +31,18 @@ _PNG_FILE_CHANNELS = {0: 1, 2: 3, 4: 2, 6: 4}  # channels of each 8-bit PNG colo
 _PNG_SIZED = {b'gAMA': 4, b'sRGB': 1, b'pHYs': 9, b'cHRM': 32, b'tIME': 7}  # chunks both decoders read alike, before the image data, and their sizes
 _PNG_TRNS = {0: 2, 2: 6}  # the size of a transparent colour for grey and RGB (PIL refuses a short one; with an alpha channel it is invalid)
 _PNG_TEXT = 2**20  # bytes of `tEXt` read alike (PIL limits text)
+_U32,_TWO_U32,_CHUNK_HEAD = (struct.Struct(o).unpack_from for o in ('>I', '>II', '>I4s'))  # big-endian numbers of a PNG, and a chunk's length and type
 
 def _png_plain(data:bytearray) -> bool:
     "Whether libpng reads the 8-bit PNG `data` without error and as PIL does: a valid header, only the chunks of `_PNG_SIZED` and their sizes (a `tRNS` of its size, up to 1 MB of `tEXt`), each with its checksum, the image data in one run ending the file, within PIL's decompression-bomb limit, inflating to exactly the rows the header gives, each of a valid filter type. On some damage libpng takes the process down; PIL reads any other file, or names what is wrong with it, as fastai does"
-    mv = memoryview(data)
-    width,height,colour = int.from_bytes(mv[16:20], 'big'),int.from_bytes(mv[20:24], 'big'),data[25]
-    if int.from_bytes(mv[8:12], 'big') != 13 or data[26] or data[27] or not width or not height: return False  # compression and filter method 0
+    (size,),(width,height) = _U32(data, 8),_TWO_U32(data, 16)
+    colour = data[25]
+    if size != 13 or data[26] or data[27] or not width or not height: return False  # compression and filter method 0
     if Image.MAX_IMAGE_PIXELS and width*height > Image.MAX_IMAGE_PIXELS: return False  # PIL warns or refuses, as it does in fastai
-    sized,pos,idat,text = {**_PNG_SIZED, b'tRNS': _PNG_TRNS.get(colour)},8,[],0
+    mv,sized,pos,idat,text = memoryview(data),{**_PNG_SIZED, b'tRNS': _PNG_TRNS.get(colour)},8,[],0
     while pos + 12 <= len(data):
-        n,kind = int.from_bytes(mv[pos:pos+4], 'big'),bytes(mv[pos+4:pos+8])
-        if pos+12+n > len(data) or zlib.crc32(mv[pos+4:pos+8+n]) != int.from_bytes(mv[pos+8+n:pos+12+n], 'big'): return False
+        n,kind = _CHUNK_HEAD(data, pos)
+        if pos+12+n > len(data) or zlib.crc32(mv[pos+4:pos+8+n]) != _U32(data, pos+8+n)[0]: return False
         if kind == b'IEND': break
         if pos == 8: pass  # the header, checked above
         elif kind == b'IDAT' and (not idat or end == pos): idat.append(mv[pos+8:pos+8+n]); end = pos+12+n
@@ -50,7 +51,7 @@ def _png_plain(data:bytearray) -> bool:
         pos += 12+n
     else: return False  # no end chunk: truncated
     rows,z = 1 + width*_PNG_FILE_CHANNELS[colour],zlib.decompressobj()
-    try: raw = z.decompress(b''.join(idat), height*rows + 1)  # no more than the rows: a small file can inflate to gigabytes
+    try: raw = z.decompress(idat[0] if len(idat) == 1 else b''.join(idat), height*rows + 1)  # no more than the rows: a small file can inflate to gigabytes
     except zlib.error: return False
     return len(raw) == height*rows and z.eof and not z.unused_data and max(raw[::rows]) <= 4
 
