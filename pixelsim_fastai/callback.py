@@ -36,7 +36,7 @@ def _end_autocast(learn:Learner):
     if mp is not None and mp.autocast is not None: mp.autocast.__exit__(None, None, None)
 
 # %% ../nbs/00c_callback.ipynb #r0000027
-_HELD_OUT_BYTES = 2**26  # float64 features of own templates built at once: the sample's items in pieces of up to 64 MB
+_HELD_OUT_BYTES = 2**20  # float64 features of own templates built at once: the sample's items in pieces of up to 1 MB, which stay in the CPU's caches
 
 def held_out_distances(mt, templates:Tensor, f:Tensor, t:Tensor) -> tuple:
     "Distances of the sampled items `f` of `mt` (a `MeanTemplate`), added to templates `t`, to every one of `templates` (made from `mt`'s totals), each to its own built without it, and their classes (items alone in their template left out)"
