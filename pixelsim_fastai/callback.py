@@ -42,9 +42,9 @@ def held_out_distances(mt, templates:Tensor, f:Tensor, t:Tensor) -> tuple:
     "Distances of the sampled items `f` of `mt` (a `MeanTemplate`), added to templates `t`, to every one of `templates` (made from `mt`'s totals), each to its own built without it, and their classes (items alone in their template left out)"
     f = f.flatten(1)
     d = template_distance(f, templates.flatten(1), mt.model.dist)
-    two = torch.where(mt.counts[t] > 1)[0]
-    for i in two.split(max(1, _HELD_OUT_BYTES//(8*f.shape[1]))):
-        own = mt.statistic.held_out(mt.totals, mt.counts, f[i], t[i]).to(d.dtype)
+    two,own_of = torch.where(mt.counts[t] > 1)[0],mt.statistic.held_out(mt.totals, mt.counts)
+    for i in two.split(max(1, _HELD_OUT_BYTES//(8*max(1, f.shape[1])))):
+        own = own_of(f[i], t[i]).to(d.dtype)
         d[i, t[i]] = distance_funcs[mt.model.dist](f[i].to(d.dtype), own)
     return d[two],t[two]//mt.model.n_templates
 

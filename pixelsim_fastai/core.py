@@ -66,7 +66,7 @@ def _mean_abs_diff(x, t):
     "Mean absolute difference: each row of the shorter of `x` and `t` against pieces of the other (up to `_L1_BYTES` of differences), three vectorised passes; `torch.cdist(p=1)` was 3 times slower on the CPU"
     res = x.new_empty(len(x), len(t))
     (a,b),out = ((t,x),res.T) if len(t) > len(x) else ((x,t),res)
-    rows = max(1, _L1_BYTES//(a.shape[1]*a.element_size()))
+    rows = max(1, _L1_BYTES//max(1, a.shape[1]*a.element_size()))
     for i in range(0, len(a), rows):
         for j,o in enumerate(b): out[i:i+rows, j] = (a[i:i+rows] - o).abs_().sum(1)
     return res / x.shape[1]

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_images.ipynb #i0000003
 from __future__ import annotations
-import io, struct, zlib
+import errno, io, stat, struct, zlib
 from fastai.basics import *
 from fastai.vision.core import *
 from PIL import UnidentifiedImageError
@@ -57,19 +57,23 @@ def _png_plain(data:bytearray) -> bool:
 
 _SWEEP_BYTES = 2**22  # file bytes held at once by `read_images`
 
-def _file_bytes(fn:Path|str) -> bytearray:
-    "The bytes of the file `fn`, read with the system's calls: Python's buffered `open` costs as much again as reading a small file"
-    fd = os.open(fn, os.O_RDONLY)
+def _file_bytes(fn:Path|str) -> bytearray|None:
+    "The bytes of the file `fn`, read with the system's calls (Python's buffered `open` costs as much again as reading a small file); `None` for a file over `_SWEEP_BYTES`, which PIL opens itself (it reads no more of a large file than it needs to say it is not an image). A device, pipe or socket is refused: reading one may never end"
+    fd = os.open(fn, os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0))  # opening a named pipe must not wait for a writer
     try:
-        size,res = os.fstat(fd).st_size,bytearray()
-        while chunk := os.read(fd, max(size+1-len(res), 2**16)): res += chunk
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode): raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if not stat.S_ISREG(st.st_mode): raise OSError(errno.EINVAL, 'Not a regular file (a device, pipe or socket): image files are read whole')
+        if st.st_size > _SWEEP_BYTES: return None
+        res = bytearray()
+        while chunk := os.read(fd, max(st.st_size+1-len(res), 2**16)): res += chunk
         return res
     except OSError as e: raise type(e)(e.errno, e.strerror, str(fn)) from None  # named, as `open` names it
     finally: os.close(fd)
 
 def _libpng_channels(data:bytearray, mode:str) -> int|None:
     "How many leading channels of libpng's pixels of the file `data` are PIL's in `mode`: `None` for a file PIL reads (another type, or a PNG libpng may not read as PIL does)"
-    n = _png_channels(data[:29], mode)
+    n = None if data is None else _png_channels(data[:29], mode)
     return n if n is not None and _png_plain(data) else None
 
 def _decode(data:bytearray, n:int|None, mode:str, fn:Path|str) -> np.ndarray:
@@ -77,7 +81,7 @@ def _decode(data:bytearray, n:int|None, mode:str, fn:Path|str) -> np.ndarray:
     if n is not None:
         try: return _decode_png(torch.frombuffer(data, dtype=torch.uint8), 0, False).numpy()[:n]
         except RuntimeError: pass  # PIL reads it, or says what is wrong
-    try: im = Image.open(io.BytesIO(data))
+    try: im = Image.open(fn if data is None else io.BytesIO(data))
     except UnidentifiedImageError: raise UnidentifiedImageError(f"cannot identify image file {str(fn)!r}") from None  # PIL's words for a path
     a = np.array(im if im.mode == 'L' else im.convert(mode))
     return a[None] if a.ndim == 2 else a.transpose(2, 0, 1)
@@ -86,7 +90,7 @@ def _sweeps(fns:list) -> Generator:
     "The files `fns` in runs of up to `_SWEEP_BYTES` (at least one file), each run with its files' bytes"
     run,size = [],0
     for f in fns:
-        run.append((f, _file_bytes(f))); size += len(run[-1][1])
+        run.append((f, _file_bytes(f))); size += len(run[-1][1] or b'')
         if size >= _SWEEP_BYTES: yield run; run,size = [],0
     if run: yield run
 
@@ -108,10 +112,12 @@ def image_problem(fn:Path|str) -> str|None:
     "What is wrong with the image file `fn` (missing, empty, not an image, truncated or corrupt), or `None` when PIL reads it whole"
     fn = Path(fn)
     if fn.is_dir(): return 'a folder, not a file'
-    if not fn.is_file(): return 'no such file'
+    if not fn.exists(): return 'no such file' + (' (a broken link)' if fn.is_symlink() else '')
+    if not fn.is_file(): return 'not a regular file (a device, pipe or socket)'
     if not fn.stat().st_size: return 'empty file (0 bytes)'
     try:
         with Image.open(fn) as im: im.load()
     except UnidentifiedImageError: return 'not an image (PIL cannot identify it)'
+    except PermissionError: return 'permission denied (this user may not read it)'
     except Exception as e: return f'truncated or corrupt ({e})'
     return None

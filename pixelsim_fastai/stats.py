@@ -57,16 +57,15 @@ def _kth_level(cum:Tensor, k:Tensor) -> Tensor:
 
 def _histogram_median(hist:Tensor, counts:Tensor) -> Tensor:
     "Per-class, per-pixel median of pixels scaled to [0, 1], from `hist` (classes, pixels, 256 levels); the mean of the two middle values for even counts, as `np.median`"
-    cum = hist.cumsum(-1)
+    cum = hist.cumsum(-1, dtype=torch.int32)
     return (_kth_level(cum, (counts-1)//2) + _kth_level(cum, counts//2)).float()/510
 
-def _held_out_median(hist:Tensor, counts:Tensor, y:Tensor, levels:Tensor) -> Tensor:
-    "Per-pixel median of class `y[i]` without item i, whose 8-bit `levels` are in `hist` (exact: with item i out, the k-th smallest level is the k-th of all if that is below the item's own level, else the (k+1)-th)"
-    cum = hist.cumsum(-1)
-    def without(k):
-        a,b = _kth_level(cum, k)[y],_kth_level(cum, k+1)[y]
-        return torch.where(a < levels, a, b)
-    return (without((counts-2)//2) + without((counts-1)//2)).float()/510
+def _held_out_median(hist:Tensor, counts:Tensor):
+    "A function of items' 8-bit `levels` and classes `y`: the per-pixel median of class `y[i]` without item i, whose levels are in `hist` (exact: with item i out, the k-th smallest level is the k-th of all if that is below the item's own level, else the (k+1)-th). The levels around each class's middle are found once"
+    cum = hist.cumsum(-1, dtype=torch.int32)
+    middle = [(_kth_level(cum, k),_kth_level(cum, k+1)) for k in ((counts-2)//2, (counts-1)//2)]
+    def without(levels:Tensor, y:Tensor) -> Tensor: return sum(torch.where(a[y] < levels, a[y], b[y]) for a,b in middle).float()/510
+    return without
 
 _ADD_BYTES = 2**20  # float64 copies of a batch made at once: a whole 1 MB batch of pixels would be 8 MB, fresh memory whose pages fault in
 
@@ -80,7 +79,7 @@ class MeanStat:
     def centres(self, totals:Tensor, counts:Tensor) -> Tensor:
         if not torch.isfinite(totals).all(): raise ValueError("The training images contain NaN or infinite pixels: clean or drop them before fitting.")
         return totals/counts[:,None]
-    def held_out(self, totals:Tensor, counts:Tensor, f:Tensor, y:Tensor) -> Tensor: return (totals[y] - f.flatten(1).double())/(counts[y][:,None]-1)
+    def held_out(self, totals:Tensor, counts:Tensor): return lambda f,y: (totals[y] - f.flatten(1).double())/(counts[y][:,None]-1)
 
 class MedianStat:
     "Per-pixel class medians of 8-bit images, from counts of their 256 levels: exact, in memory independent of the number of items"
@@ -90,7 +89,9 @@ class MedianStat:
         cells = ((y[:,None]*p + torch.arange(p, device=f.device))*256 + levels).flatten()
         totals.view(-1).index_add_(0, cells, torch.ones_like(cells, dtype=totals.dtype))
     def centres(self, totals:Tensor, counts:Tensor) -> Tensor: return _histogram_median(totals, counts)
-    def held_out(self, totals:Tensor, counts:Tensor, f:Tensor, y:Tensor) -> Tensor: return _held_out_median(totals, counts, y, _pixel_levels(f))
+    def held_out(self, totals:Tensor, counts:Tensor):
+        without = _held_out_median(totals, counts)
+        return lambda f,y: without(_pixel_levels(f), y)
 
 template_stats = dict(mean=MeanStat(), median=MedianStat())
 
