@@ -18,7 +18,7 @@ from pixelsim_fastai.all import *
 from pixelsim_fastai.data import _threads_beside, _n_workers
 from pixelsim_fastai.callback import _pass_dl
 sys.path.insert(0, str(Path(__file__).parent))
-from folders import digits70k, photos_jpeg
+from folders import digits70k, photos_jpeg, large_rgb
 
 REPEATS = 5
 load_start = os.getloadavg()
@@ -156,6 +156,24 @@ for n in (10**3, 10**4, 10**5, 10**6):
 for n,(t,mb) in scale.items():
     rows.append(('5', f'fit on {n:,} items', f"{t:.3g} s, {mb:.0f} MB peak", f"{t/n*1e6:.3g} us/item", '', ''))
 
+# peak memory of fit on large images, against a plain pass over the same loader, each in a fresh process
+LARGE = """
+import resource, sys, warnings
+warnings.filterwarnings('ignore')
+from fastai.vision.all import *
+from pixelsim_fastai.all import *
+dls = ImageDataLoaders.from_folder(sys.argv[1], train='train', valid='valid', bs=64, num_workers=0)
+if sys.argv[2] == 'fit':
+    learn = TemplateLearner(dls)
+    with learn.no_bar(), learn.no_logging(): learn.fit()
+else:
+    for _ in dls.train.new(shuffle=False, drop_last=False): pass
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)
+"""
+def large_peak_mb(kind): return float(subprocess.run([sys.executable, '-c', LARGE, str(large_rgb()), kind], capture_output=True, text=True, check=True).stdout.split()[-1])
+rows.append(('5', 'fit on 400 RGB PNGs of 512x512, bs 64, peak memory (the temperature sample: at most 256 MB)', f"{large_peak_mb('fit'):.0f} MB peak",
+             f"{large_peak_mb('loop'):.0f} MB peak (plain loop over the training DataLoader)", '', ''))
+
 # scoring time against items x classes x pixels
 for n,c,p in ((256, 10, 784), (1024, 10, 784), (1024, 100, 784), (1024, 100, 3136), (1024, 1000, 3136)):
     x,t = torch.rand(n, p),torch.rand(c, p)
@@ -207,12 +225,16 @@ def target(ratio, limit): return f"target <= {limit}: {'met' if ratio <= limit e
 big = digits70k()
 big_dls = ImageDataLoaders.from_folder(big, train='train', valid='valid')
 big_files = list(big_dls.train_ds.items)
-big_bs = _pass_dl(TemplateLearner(big_dls).model, big_dls.train).bs  # the batches fit's pass reads
+big_pass = _pass_dl(TemplateLearner(big_dls).model, big_dls.train)
+big_bs = big_pass.bs  # the batches fit's pass reads
 train_times = []
 def fit_big(): train_times.append(fit_learner(big_dls).phase_timer.train)
+def loop_big():
+    "A plain loop over the loader fit's pass reads, with fit's thread setting: the labels, the transfer from the workers and the batch transforms, and nothing done with the batches"
+    with _threads_beside(_n_workers(big_pass)): loop(big_pass)
 def from_folder_fit(p): fit_learner(ImageDataLoaders.from_folder(p, train='train', valid='valid'))
 t13 = medians({'fastbook': lambda: fastbook_folder(big), 'fit': fit_big, 'e2e': lambda: from_folder_fit(big),
-               'floor': lambda: decode_floor(big_files, big_bs), 'from_folder': lambda: ImageDataLoaders.from_folder(big, train='train', valid='valid')})
+               'floor': lambda: decode_floor(big_files, big_bs), 'loop': loop_big, 'from_folder': lambda: ImageDataLoaders.from_folder(big, train='train', valid='valid')})
 t_train = statistics.median(train_times[1:])
 r = t13['fit']/t13['fastbook']
 add('13.1', 'fit() with its validation, DataLoaders built before (70,000 PNGs)', t13['fit'], t13['fastbook'], 'fastbook-style code, one process', note=target(r, 0.5))
@@ -223,6 +245,8 @@ r = m13['e2e']/m13['fastbook']
 add('13.2', 'from_folder + fit() (MNIST_SAMPLE)', m13['e2e'], m13['fastbook'], 'fastbook-style code on MNIST_SAMPLE', note=target(r, 1.2))
 r = t_train/t13['floor']
 add('13.3', "fit's training pass (60,000 PNGs)", t_train, t13['floor'], f'decode floor: read_images on every training file, batches of {big_bs}, in {os.cpu_count()} processes', note=target(r, 1.25))
+add('13.3', "plain loop over the loader fit's pass reads (60,000 PNGs), fit's thread setting", t13['loop'], t13['floor'], 'the same decode floor',
+    note="the least any pass through the DataLoaders' labels and batch transforms costs here")
 
 # 13.4: the templates and predictions of fit against fastbook's (whose means are of the grey pixels, which from_folder's RGB repeats)
 means,fb_preds = fastbook_folder(big)
