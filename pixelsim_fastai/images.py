@@ -71,13 +71,13 @@ def _file_bytes(fn:Path|str) -> bytearray|None:
     except OSError as e: raise type(e)(e.errno, e.strerror, str(fn)) from None  # named, as `open` names it
     finally: os.close(fd)
 
-def _libpng_channels(data:bytearray, mode:str) -> int|None:
-    "How many leading channels of libpng's pixels of the file `data` are PIL's in `mode`: `None` for a file PIL reads (another type, or a PNG libpng may not read as PIL does)"
+def _libpng_channels(data:bytearray|None, mode:str) -> int|None:
+    "How many leading channels of libpng's pixels of the file `data` are PIL's in `mode`: `None` for a file PIL reads (another type, a PNG libpng may not read as PIL does, or a file too large to be read whole, `data=None`)"
     n = None if data is None else _png_channels(data[:29], mode)
     return n if n is not None and _png_plain(data) else None
 
-def _decode(data:bytearray, n:int|None, mode:str, fn:Path|str) -> np.ndarray:
-    "The pixels of the file `fn` (its bytes `data`): its first `n` channels as libpng decodes them, or (`n=None`, or a file libpng refuses) PIL's in `mode`, grey kept one channel"
+def _decode(data:bytearray|None, n:int|None, mode:str, fn:Path|str) -> np.ndarray:
+    "The pixels of the file `fn` (its bytes `data`, or `None` for PIL to open it): its first `n` channels as libpng decodes them, or (`n=None`, or a file libpng refuses) PIL's in `mode`, grey kept one channel"
     if n is not None:
         try: return _decode_png(torch.frombuffer(data, dtype=torch.uint8), 0, False).numpy()[:n]
         except RuntimeError: pass  # PIL reads it, or says what is wrong
@@ -109,7 +109,7 @@ def read_image(fn:Path|str, mode:str='RGB') -> np.ndarray:
 
 # %% ../nbs/00_images.ipynb #05fcdde2
 def image_problem(fn:Path|str) -> str|None:
-    "What is wrong with the image file `fn` (missing, empty, not an image, truncated or corrupt), or `None` when PIL reads it whole"
+    "What is wrong with the image file `fn` (missing, a folder or device, empty, unreadable to this user, not an image, truncated or corrupt), or `None` when PIL reads it whole"
     fn = Path(fn)
     if fn.is_dir(): return 'a folder, not a file'
     if not fn.exists(): return 'no such file' + (' (a broken link)' if fn.is_symlink() else '')
