@@ -23,12 +23,13 @@ def _same_shape(shape, f:Tensor):
         raise ValueError(f"Training images of shapes {tuple(shape)} and {tuple(f.shape[1:])}: give them one size (e.g. `item_tfms=Resize(...)`).")
     return f.shape[1:]
 
-def _check_settings(temperature:float|None, stat:str, n_sample:int):
+def _check_settings(temperature:float|None, stat:str, n_sample:int|None):
     "Refuse settings of `MeanTemplate` that cannot work"
     if stat not in template_stats: raise ValueError(f"Unknown stat={stat!r}: use {' or '.join(map(repr, template_stats))}.")
     if temperature is not None and not (math.isfinite(temperature) and temperature > 0):
         raise ValueError(f"temperature={temperature!r}: the temperature divides the distances, so it must be a finite number > 0 (or None to fit it).")
-    if n_sample < 1: raise ValueError(f"n_sample={n_sample!r}: the temperature and the training loss are computed on a sample of at least 1 training item.")
+    if n_sample is not None and n_sample < 1:
+        raise ValueError(f"n_sample={n_sample!r}: the temperature and the training loss are computed on a sample of at least 1 training item (None: as many as fit in its memory).")
 
 def _end_autocast(learn:Learner):
     "End `MixedPrecision`'s autocast region, which it closes after the loss, a step that a cancelled batch never reaches"
@@ -70,8 +71,8 @@ def _record_sample(learn:Learner, d:Tensor, y:Tensor):
 def _nothing_to_update(model) -> str:
     "Why there are no totals to update"
     if not model.templates.numel(): return "There is nothing to update yet: call `learn.fit()` first."
-    return ("This learner has templates but not the totals that `update` adds to (it was exported without them, or its model loaded with `learn.load`): "
-            "fit it again, or export it with `learn.export(fname, keep_totals=True)`.")
+    return ("This learner has templates but not the totals that `update` adds to (it was exported without them, or loaded with `learn.load` from a file "
+            "saved without them: the median's level counts are not saved): fit it again, or export it with `learn.export(fname, keep_totals=True)`.")
 
 def _learner_vocab_index(mt, dl) -> Tensor|None:
     "Where each class of `dl` is in the vocab of `mt`'s learner, giving the learner its own copy of its DataLoaders when classes are new; `None` for plain class indices"
@@ -108,22 +109,17 @@ class MeanTemplate(Callback):
     def __init__(self,
         temperature:float|None=None, # Fixed temperature; `None` fits it on a sample of training items
         stat:str='mean', # 'mean', or 'median' (the L1-optimal centre; 8-bit images only)
-        n_sample:int=1024, # Size of the random training sample the temperature and `train_loss` are computed on (fewer for large images: `TemperatureSample`)
+        n_sample:int|None=None, # Size of the random training sample the temperature and `train_loss` are computed on; `None`: every item, up to 256 MB of features (`TemperatureSample`)
         seed:int=0, # Seed of that sample (and of the k-means start)
     ):
         _check_settings(temperature, stat, n_sample)
         store_attr()
-        self.totals,self.counts,self.shape,self.vocab,self.kept,self.class_sample = None,None,None,None,None,None
+        self.shape,self.vocab,self.kept,self.class_sample,self.sample_only = None,None,None,None,False
 
-    @property
-    def templates(self) -> Tensor:
-        "The templates, (n_classes*n_templates, *feature_shape), on the model's device"
-        return self.model.templates
-
-    @property
-    def statistic(self):
-        "How the totals of `stat` are kept and turned into templates (`template_stats`)"
-        return template_stats[self.stat]
+    templates = property(lambda self: self.model.templates, doc="The templates, (n_classes*n_templates, *feature_shape), on the model's device")
+    totals = property(lambda self: self.model.totals, doc="The class totals of the templates (float64 sums, or level counts), kept on the model (`TemplateModel.totals`), which saves and loads them with the templates")
+    counts = property(lambda self: self.model.counts, doc="The items added to each template, kept on the model")
+    statistic = property(lambda self: template_stats[self.stat], doc="How the totals of `stat` are kept and turned into templates (`template_stats`)")
 
     def before_train(self):
         "Read one pass over every item (unless the loader already is this process's share of one, from `ShardedPass`), and start the totals from zero"
@@ -131,7 +127,7 @@ class MeanTemplate(Callback):
         if positions is None: self.learn.dl = _pass_dl(self.model, self.dl)
         self.model.eval()  # a `body` computes features as it will when predicting (no dropout, fixed batch norm)
         self.kept = self.totals,self.counts,self.shape  # put back if the pass does not end
-        self.totals,self.counts,self.shape,self.seen = None,None,None,0
+        self.model.totals,self.model.counts,self.shape,self.seen = None,None,None,0
         self.vocab = getattr(self.dls, 'vocab', None)  # read once: the lookup walks the DataLoaders and their datasets
         n = len(self.dl.dataset)
         self.positions = torch.arange(n) if positions is None else tensor(positions)
@@ -162,14 +158,14 @@ class MeanTemplate(Callback):
         if t is None: t = y if k == 1 else nearest_own_template(f, y, self.templates, k, self.model.dist)
         if self.totals is None or n_classes*k > len(self.totals): self.grow(n_classes, f.device)
         self.statistic.add(self.totals, f, t)
-        self.counts += torch.bincount(t, minlength=len(self.counts))
+        self.counts.add_(torch.bincount(t, minlength=len(self.counts)))
         return t
 
     def grow(self, n_classes:int, device):
         "Make room for the templates of `n_classes` classes in the totals and counts"
         totals,counts = self.statistic.zeros(n_classes*self.model.n_templates, self.shape.numel(), device),torch.zeros(n_classes*self.model.n_templates, dtype=torch.long, device=device)
         if self.totals is not None: totals[:len(self.totals)],counts[:len(self.counts)] = self.totals,self.counts
-        self.totals,self.counts = totals,counts
+        self.model.totals,self.model.counts = totals,counts
 
     def centres(self, f:Tensor|None=None, t:Tensor|None=None) -> Tensor:
         "The templates from the totals (means, or medians), checking that every class has items; with k per class, one no item joined is re-seeded from the items `f` (at templates `t`) or keeps its place"
@@ -191,12 +187,13 @@ class MeanTemplate(Callback):
             temperature = _temperature(self.temperature, d, y, self.model.n_templates, live)
         except BaseException: self.abandon_pass(); raise
         self.model.templates.data,self.model.live = templates,live; self.model.temperature.fill_(temperature)
+        self.sample_only = self.class_sample is not None  # the k-means start: templates of the class sample only
         self.sample,self.class_sample,self.positions,self.kept = None,None,None,None
         if hasattr(self.learn, 'recorder'): _record_sample(self.learn, d, y)
 
     def abandon_pass(self):
         "Put back the totals of before a pass that did not end (cancelled, interrupted or failed); the templates were not touched"
-        if getattr(self, 'kept', None) is not None: self.totals,self.counts,self.shape = self.kept
+        if getattr(self, 'kept', None) is not None: self.model.totals,self.model.counts,self.shape = self.kept
         self.sample,self.class_sample,self.positions,self.kept = None,None,None,None
 
     def before_validate(self):
@@ -207,11 +204,12 @@ class MeanTemplate(Callback):
 def update(self:MeanTemplate, dl:DataLoader):
     "Add every item of `dl` to the totals (its new classes join this learner's vocab) and rebuild the templates, in time proportional to `dl` only; the temperature stays. With k templates per class, each item joins the nearest template of its class; new classes need a new `fit`"
     if self.totals is None: raise RuntimeError(_nothing_to_update(self.model))
-    self.totals,self.counts = to_device((self.totals,self.counts), self.model.temperature.device)
+    self.model.totals,self.model.counts = to_device((self.totals,self.counts), self.model.temperature.device)
+    self.shape = self.templates.shape[1:]
     saved = self.totals.clone(),self.counts.clone(),self.learn.dls
     try: _add_loader(self, dl)
     except BaseException:
-        self.totals,self.counts,self.learn.dls = saved
+        self.model.totals,self.model.counts,self.learn.dls = saved
         self.vocab = getattr(self.dls, 'vocab', None)
         raise
     self.model.templates.data,self.model.live = self.centres(),self.counts > 0

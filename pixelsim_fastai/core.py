@@ -124,7 +124,7 @@ def class_scores(s:Tensor, k:int=1, live:Tensor|None=None) -> Tensor:
 
 class TemplateModel(Module):
     "Scores each class by minus the `dist` between the image's features (its pixels, or `body(x)`) and the class template, divided by `temperature` (with k templates per class, their `class_scores`)"
-    n_templates = 1  # learners exported before `n_templates` existed have one template per class
+    n_templates,totals,counts = 1,None,None  # learners exported before these existed: one template per class, their totals on the callback
     def __init__(self,
         dist:str='l1', # A key of `distance_funcs`: 'l1', 'mse' or 'cos'
         body:nn.Module|None=None, # Maps images to the features the templates are made of; `None` uses the pixels
@@ -135,6 +135,7 @@ class TemplateModel(Module):
         self.templates = nn.Parameter(torch.empty(0), requires_grad=False)
         self.register_buffer('temperature', tensor(1.))
         self.register_buffer('live', torch.ones(0, dtype=torch.bool))  # the templates that score: with k per class, those that training items joined
+        self.totals,self.counts = None,None  # what `MeanTemplate` made the templates of, kept with them (see `get_extra_state`)
 
     def forward(self, x:Tensor) -> Tensor:
         s = -self.distances(x)/self.temperature
@@ -149,11 +150,16 @@ class TemplateModel(Module):
             with _no_autocast(x.device.type): x = self.body(x.to(_float_param_dtype(self.body, dt))).as_subclass(Tensor)
         return x.to(dt)
 
-    def get_extra_state(self) -> dict: return dict(n_templates=self.n_templates)
+    def get_extra_state(self) -> dict:
+        "What `state_dict` saves beside the tensors: the templates per class and, when they are float sums (the mean's, not the median's 256 level counts a pixel), the totals and counts the templates were made of"
+        sums = self.totals is not None and self.totals.is_floating_point()
+        return dict(n_templates=self.n_templates, totals=self.totals if sums else None, counts=self.counts if sums else None)
+
     def set_extra_state(self, state:dict):
-        "Refuse a saved model with another number of templates per class, whose scores this model would read wrongly"
+        "Take the totals the saved templates were made of (none if they were not saved), refusing a saved model with another number of templates per class, whose scores this model would read wrongly"
         if state['n_templates'] != self.n_templates:
             raise ValueError(f"The saved model has n_templates={state['n_templates']}, this one {self.n_templates}: build the learner with n_templates={state['n_templates']} to load it.")
+        self.totals,self.counts = state.get('totals'),state.get('counts')
 
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
         "Take the templates' shape from the state being loaded (a model built afresh has none yet: `learn.load` into a new learner); states saved before `live` and `n_templates` were kept have one live template per class"

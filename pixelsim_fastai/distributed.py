@@ -76,9 +76,18 @@ def _gather_class_sample(s:ClassSample, device):
     s.parts = [(f[y >= 0], y[y >= 0], p[y >= 0])]
     s.compact()
 
+class _Whole(GetAttr):
+    "A loader that every process reads whole (a list of batches from `show_results`, or one of a prediction that returns its inputs, which fastai keeps before the model runs): its predictions are not gathered, which would repeat them"
+    _default = 'dl'
+    def __init__(self, dl): self.dl = dl
+    def __iter__(self): return iter(self.dl)
+    def __len__(self): return len(self.dl)
+    def to_detach(self, b, cpu=True, gather=True): return to_detach(b, cpu, gather=False)
+
 class ShardedPass(Callback):
-    "Under `torch.distributed`, each process reads its share of the template pass and of validation; totals, counts and the temperature sample are added up (the class samples of a k-means start gathered), and validation batches gathered, so every process ends as one process would"
+    "Under `torch.distributed`, each process reads its share of the template pass and of every prediction pass (validation, `get_preds`, `tta`, interpretation); totals, counts and the temperature sample are added up (the class samples of a k-means start gathered), and prediction batches gathered in order, so every process ends as one process would"
     order = MeanTemplate.order-1  # its `before_train` hands `MeanTemplate` the share, its `after_train` adds up before the templates are made
+    per_process = True  # process machinery: `TemplateLearner.export` leaves it out
     def before_train(self):
         "Read this process's share of one pass over the training set"
         self.learn.dl = ShardDL(_pass_dl(self.model, self.dl))
@@ -95,11 +104,14 @@ class ShardedPass(Callback):
         for t in (mt.totals, mt.counts, mt.sample.features, mt.sample.classes): dist.all_reduce(t)
 
     def before_validate(self):
-        "Read this process's share of the validation set"
+        "Read this process's share of the validation set (with the fast reader), or of any other loader predictions are made on (with its own transforms, augmentation included for `tta`); a prediction that returns its inputs reads its loader whole"
+        inputs = any(isinstance(cb, GatherPredsCallback) and cb.with_input for cb in self.cbs)
         if self.dl is self.dls.valid: self.learn.dl = ShardDL(_pass_dl(self.model, self.dl))
+        elif isinstance(self.dl, DataLoader) and not inputs: self.learn.dl = ShardDL(self.dl)
+        else: self.learn.dl = _Whole(self.dl)
 
     def after_pred(self):
-        "Gather the validation batches of every process, so that the loss and metrics cover every item once"
+        "Gather the predictions and targets of every process's batch, so that the loss, metrics and predictions cover every item once, in order"
         if isinstance(self.dl, ShardDL):
             self.learn.pred,self.learn.yb = self.dl.gather(self.pred, self.iter),tuple(self.dl.gather(y, self.iter) for y in self.yb)
 

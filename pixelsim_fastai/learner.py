@@ -36,6 +36,12 @@ def _template_pass(learn:Learner):
         for cb in mixers: cb.run_train = True
         if metrics: rec.train_metrics = True
 
+def _sample_only(k:int) -> str:
+    "What a fit of k templates per class that ended after the k-means start gave"
+    return (f"With n_templates={k}, this fit ended after its first pass, the k-means start: the templates are a k-means of a sample of up to {64*k} items "
+            f"of each class, not of every item. Each further epoch adds every item to its nearest template (a Lloyd step): call `fit()` for the "
+            f"{1+kmeans_passes} passes of the k-means, or give `fit`, `fit_one_cycle` or `fine_tune` at least 2 epochs.")
+
 class TemplateLearner(Learner):
     "A `Learner` that classifies an image by its nearest class template under `dist` ('l1', 'mse' or 'cos')"
     @delegates(Learner.__init__, but=['model', 'loss_func', 'splitter'])
@@ -56,9 +62,10 @@ class TemplateLearner(Learner):
         super().__init__(dls, TemplateModel(dist, body, n_templates), loss_func=CrossEntropyLossFlat(), splitter=params,
                          cbs=L(MeanTemplate(temperature, stat))+L(cbs), **kwargs)
 
-    def fit(self, n_epoch:int|None=None, **kwargs):
-        "Build the templates: one pass over the training set; with k templates per class, a k-means start and a Lloyd step per further pass (`None`: 1 + `kmeans_passes`)"
-        super().fit(ifnone(n_epoch, 1 if self.model.n_templates == 1 else 1+kmeans_passes), **kwargs)
+    def fit(self, n_epoch:int|None=None, *args, **kwargs):
+        "Build the templates: one pass over the training set; with k templates per class, a k-means start and a Lloyd step per further pass (`None`: 1 + `kmeans_passes`). The rest of `Learner.fit`'s arguments are taken as it takes them; the learning rate and weight decay have no effect (there is no optimizer step)"
+        super().fit(ifnone(n_epoch, 1 if self.model.n_templates == 1 else 1+kmeans_passes), *args, **kwargs)
+        if self.mean_template.sample_only: warn(_sample_only(self.model.n_templates))
 
     def all_batches(self):
         "Every batch of `self.dl`, with torch's threads in this process on the cores its loader workers leave free, naming any unreadable image file"
@@ -73,14 +80,23 @@ class TemplateLearner(Learner):
 
     def load(self, file, **kwargs):
         "As `Learner.load`, refusing a saved model whose templates are of other classes than these `DataLoaders`', or another number per class (the learner stays as it was)"
-        kept = {k:(v.clone() if isinstance(v, Tensor) else v) for k,v in self.model.state_dict().items()}
+        kept,totals = {k:(v.clone() if isinstance(v, Tensor) else v) for k,v in self.model.state_dict().items()},(self.model.totals,self.model.counts)
         try:
             super().load(file, **kwargs)
             n,vocab = len(self.model.templates)//self.model.n_templates,getattr(self.dls, 'vocab', None)
             if vocab is not None and n != len(vocab):
                 raise ValueError(f"The model in {file} has the templates of {n} classes, and these DataLoaders have {len(vocab)}: load it into a learner on DataLoaders of its classes.")
-        except BaseException: self.model.load_state_dict(kept); raise
+        except BaseException:
+            self.model.load_state_dict(kept)
+            self.model.totals,self.model.counts = totals  # the median's level counts, which the state does not hold
+            raise
         return self
+
+    def __setstate__(self, state):
+        "Unpickle (`load_learner`); a learner exported by version 0.1.0 kept its class totals on the callback: they move to the model, which keeps them now"
+        super().__setstate__(state)
+        old = next((vars(cb) for cb in self.cbs if isinstance(cb, MeanTemplate) and 'totals' in vars(cb)), None)
+        if old is not None: self.model.totals,self.model.counts = old.pop('totals'),old.pop('counts')
 
     def lr_find(self, *args, **kwargs):
         "A TemplateLearner has no learning rate: its templates are class means, built in one pass without an optimizer step"
@@ -89,12 +105,13 @@ class TemplateLearner(Learner):
 
     def export(self, fname='export.pkl', pickle_module=cloudpickle, pickle_protocol=2,
                keep_totals:bool|None=None): # Keep what `update` needs; `None` keeps the mean's sums (twice the templates), not the median's level counts (256 times)
-        "Export the learner for inference, as `Learner.export`; the class totals that `update` adds to only when `keep_totals`"
-        mt = self.mean_template
-        kept = mt.totals
-        if not ifnone(keep_totals, mt.stat == 'mean'): mt.totals = None
-        try: super().export(fname, pickle_module=pickle_module, pickle_protocol=pickle_protocol)
-        finally: mt.totals = kept
+        "Export the learner for inference, as `Learner.export`; the class totals that `update` adds to only when `keep_totals`; without the callbacks of a process group (`per_process`, as `ShardedPass`), as `detach_distributed` leaves it"
+        kept = self.model.totals
+        if not ifnone(keep_totals, self.mean_template.stat == 'mean'): self.model.totals = None
+        try:
+            with self.removed_cbs(self.cbs.filter(lambda cb: getattr(cb, 'per_process', False))):
+                super().export(fname, pickle_module=pickle_module, pickle_protocol=pickle_protocol)
+        finally: self.model.totals = kept
 
     def distrib_ctx(self, *args, **kwargs):
         "fastai's `distrib_ctx` (`torchrun`, `accelerate launch`), once `pixelsim_fastai.distributed` replaces this; it needs the `distributed` extra"

@@ -21,6 +21,9 @@ def _check_targets(y:Tensor):
     if y.is_floating_point() or y.ndim != 1:
         raise ValueError(f"Targets of dtype {y.dtype} and shape {tuple(y.shape)}: a TemplateLearner needs one integer class index per item "
                          "(single-label classification, e.g. a `CategoryBlock`); multi-label, regression and mixed (e.g. `MixUp`) targets have no class template.")
+    if y.dtype == torch.bool:
+        raise ValueError("Boolean targets: a TemplateLearner needs one integer class index per item. Make them classes 0 and 1 with `y.long()` "
+                         "(False is class 0), or label the items by name with a `CategoryBlock`.")
     if len(y) and y.min() < 0: raise ValueError(f"Negative class index {y.min().item()}: class indices go from 0 to n_classes-1.")
 
 def _n_classes(y:Tensor, vocab) -> int:
@@ -99,8 +102,8 @@ template_stats = dict(mean=MeanStat(), median=MedianStat())
 _SAMPLE_BYTES,_SAMPLE_MIN = 2**28,16  # the temperature sample holds at most this many bytes of features, unless that is fewer than this many items
 
 class TemperatureSample:
-    "A fixed random sample of up to `size` of the `n` items of a pass (seeded; fewer for large items: at most `_SAMPLE_BYTES` of features, at least `_SAMPLE_MIN` items), kept in pass order as the pass reads them"
-    def __init__(self, n:int, size:int, seed:int=0):
+    "A fixed random sample of up to `size` (`None`: all) of the `n` items of a pass (seeded; fewer for large items: at most `_SAMPLE_BYTES` of features, at least `_SAMPLE_MIN` items), kept in pass order as the pass reads them"
+    def __init__(self, n:int, size:int|None, seed:int=0):
         self.order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))[:size]
         self.row = torch.full((n,), -1, dtype=torch.long)
         self._choose(len(self.order))
