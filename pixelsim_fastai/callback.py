@@ -38,14 +38,13 @@ def _end_autocast(learn:Learner):
 
 # %% ../nbs/00c_callback.ipynb #r0000027
 _HELD_OUT_BYTES = 2**20  # float64 features of own templates built at once: the sample's items in pieces of up to 1 MB, which stay in the CPU's caches
-_HELD_OUT_POWER = dict(l1=1, mse=2)  # x - (n t - x)/(n-1) = n/(n-1) (x - t): the mean without x is n/(n-1) as far from x in every pixel
 
 def held_out_distances(mt, templates:Tensor, f:Tensor, t:Tensor) -> tuple:
     "Distances of the sampled items `f` of `mt` (a `MeanTemplate`), added to templates `t`, to every one of `templates` (made from `mt`'s totals), each to its own built without it, and their classes (items alone in their template left out)"
     f = f.flatten(1)
     d = template_distance(f, templates.flatten(1), mt.model.dist)
     n = mt.counts[t]
-    two,power = torch.where(n > 1)[0],_HELD_OUT_POWER.get(mt.model.dist) if mt.stat == 'mean' else None
+    two,power = torch.where(n > 1)[0],mt.statistic.held_out_power.get(mt.model.dist)
     if power: d[two, t[two]] *= (n[two]/(n[two]-1)).to(d.dtype)**power
     else:
         own_of = mt.statistic.held_out(mt.totals, mt.counts)

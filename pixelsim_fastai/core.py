@@ -165,8 +165,8 @@ class TemplateModel(Module):
         "Take the templates' shape from the state being loaded (a model built afresh has none yet: `learn.load` into a new learner); states saved before `live` and `n_templates` were kept have one live template per class"
         t = state_dict.get(prefix+'templates')
         if t is not None:
-            self.templates.data,self.live = self.templates.new_empty(t.shape),self.live.new_ones(len(t))
-            state_dict.setdefault(prefix+'live', self.live)
+            live = state_dict.setdefault(prefix+'live', self.live.new_ones(len(t)))
+            self.templates.data,self.live = self.templates.new_empty(t.shape),self.live.new_empty(live.shape)  # `live` is empty for templates set by hand
             state_dict.setdefault(prefix+'_extra_state', dict(n_templates=1))
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 

@@ -74,6 +74,7 @@ _ADD_BYTES = 2**20  # float64 copies of a batch made at once: a whole 1 MB batch
 
 class MeanStat:
     "Class means from float64 sums: as exact for a million items as for ten"
+    held_out_power = dict(l1=1, mse=2)  # the held-out distance under these is the distance to the template times (n/(n-1))**power
     def zeros(self, n_classes:int, n_features:int, device) -> Tensor: return torch.zeros(n_classes, n_features, dtype=torch.float64, device=device)
     def add(self, totals:Tensor, f:Tensor, y:Tensor):
         f = f.flatten(1)
@@ -86,6 +87,7 @@ class MeanStat:
 
 class MedianStat:
     "Per-pixel class medians of 8-bit images, from counts of their 256 levels: exact, in memory independent of the number of items"
+    held_out_power = {}  # a median without one item is not a multiple of the distance to the median: made by `held_out`
     def zeros(self, n_classes:int, n_features:int, device) -> Tensor: return torch.zeros(n_classes, n_features, 256, dtype=torch.int32, device=device)
     def add(self, totals:Tensor, f:Tensor, y:Tensor):
         levels,p = _pixel_levels(f),totals.shape[1]
@@ -129,5 +131,7 @@ class TemperatureSample:
         rows = self.row[pos]
         keep = rows >= 0
         if not keep.any(): return
+        if keep.all() and rows[-1]-rows[0] == len(rows)-1:  # every item of the batch, in consecutive rows: one copy (the whole set, when it fits)
+            self.features[rows[0]:rows[-1]+1],self.classes[rows[0]:rows[-1]+1] = f,y; return
         rows,keep = rows[keep].to(f.device),keep.to(f.device)
         self.features[rows],self.classes[rows] = f[keep],y[keep]
