@@ -6,15 +6,17 @@
 __all__ = []
 
 # %% ../nbs/02_all.ipynb #728fd59e
-from . import core, images, data, stats, clusters, callback, learner
+from . import core, images, data, stats, clusters, features, callback, learner, vision
 from .core import *
 from .images import *
 from .data import *
 from .stats import *
 from .clusters import *
+from .features import *
 from .callback import *
 from .learner import *
-__all__ = core.__all__ + images.__all__ + data.__all__ + stats.__all__ + clusters.__all__ + callback.__all__ + learner.__all__
+from .vision import *
+__all__ = core.__all__ + images.__all__ + data.__all__ + stats.__all__ + clusters.__all__ + features.__all__ + callback.__all__ + learner.__all__ + vision.__all__
 try:  # sharding a pass over processes needs Accelerate (the `distributed` extra); without it `learn.distrib_ctx()` says how to install it
     from pixelsim_fastai import distributed
     from pixelsim_fastai.distributed import *

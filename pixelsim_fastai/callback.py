@@ -146,7 +146,7 @@ class MeanTemplate(Callback):
         pos = self.positions[self.seen:self.seen+len(y)]
         self.seen += len(y)
         n_real = int((pos >= 0).sum())  # a padding item can only end the pass
-        with torch.no_grad(): f = self.model.features(self.x)[:n_real]  # slicing a fastai tensor type costs more than the padding item
+        with torch.inference_mode(): f = self.model.features(self.x)[:n_real]  # slicing a fastai tensor type costs more than the padding item
         y,pos = y[:n_real],pos[:n_real]
         if self.class_sample is None: self.sample.add(f, self.accumulate(f, y), pos)
         else: self.shape,_ = _same_shape(self.shape, f),_n_classes(y, self.vocab); self.class_sample.add(f, y, pos)

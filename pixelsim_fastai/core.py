@@ -11,7 +11,8 @@ from fastai.torch_imports import *
 from fastai.torch_core import *
 
 # %% auto #0
-__all__ = ['distance_funcs', 'broadcast_distance', 'template_distance', 'class_scores', 'TemplateModel', 'fit_temperature']
+__all__ = ['distance_funcs', 'broadcast_distance', 'template_distance', 'class_scores', 'Features', 'TemplateModel',
+           'fit_temperature']
 
 # %% ../nbs/00_core.ipynb #7d1bd35a
 distance_funcs = dict(
@@ -98,9 +99,10 @@ def _check_floats(x:Tensor, what:str='images') -> Tensor:
                          "first, with fastai's `IntToFloatTensor` (one of the default `batch_tfms` of `ImageDataLoaders`) or `x.float()/255`.")
     return x
 
-def _no_autocast(device_type:str):
-    "A context with autocast off on `device_type` (nothing to do where autocast does not exist)"
-    return torch.autocast(device_type, enabled=False) if torch.amp.is_autocast_available(device_type) else nullcontext()
+def _autocast(device_type:str, dtype:torch.dtype|None=None):
+    "A context with autocast off on `device_type` (`dtype=None`), or on, to `dtype`; nothing to do where autocast does not exist"
+    if not torch.amp.is_autocast_available(device_type): return nullcontext()
+    return torch.autocast(device_type, dtype=dtype) if dtype else torch.autocast(device_type, enabled=False)
 
 def template_distance(
     x:Tensor, # Flattened images, (n, pixels), of any float dtype
@@ -109,7 +111,7 @@ def template_distance(
 ) -> Tensor: # (n, c) distances, in the templates' dtype and at least float32
     "`dist` between each image of `x` and each template, as `broadcast_distance` computes it, without the broadcast, in float32 (or float64) even under autocast"
     f,dt = _fast_funcs[_check_dist(dist)],_float_dtype(_check_floats(templates, 'templates'))
-    with _no_autocast(x.device.type): return f(_check_floats(x).to(dt), templates.to(dt))
+    with _autocast(x.device.type): return f(_check_floats(x).to(dt), templates.to(dt))
 
 # %% ../nbs/00_core.ipynb #c06164d9
 def _float_param_dtype(m:nn.Module, default:torch.dtype) -> torch.dtype:
@@ -122,9 +124,13 @@ def class_scores(s:Tensor, k:int=1, live:Tensor|None=None) -> Tensor:
     if live is not None: s = s.masked_fill(~live, -math.inf)
     return s.view(*s.shape[:-1], s.shape[-1]//k, k).logsumexp(-1)
 
+class Features(TensorBase):
+    "A batch of what a `TemplateModel`'s body gave (kept by a pass, `FeatureCache`): its `features` are these, the body does not run again"
+
 class TemplateModel(Module):
     "Scores each class by minus the `dist` between the image's features (its pixels, or `body(x)`) and the class template, divided by `temperature` (with k templates per class, their `class_scores`)"
     n_templates,totals,counts = 1,None,None  # learners exported before these existed: one template per class, their totals on the callback
+    amp_dtype = None  # the dtype of the learner's mixed precision while it runs (`MeanTemplate` sets it), which the body runs under on any device
     def __init__(self,
         dist:str='l1', # A key of `distance_funcs`: 'l1', 'mse' or 'cos'
         body:nn.Module|None=None, # Maps images to the features the templates are made of; `None` uses the pixels
@@ -144,11 +150,12 @@ class TemplateModel(Module):
         return class_scores(s, self.n_templates, live)
 
     def features(self, x:Tensor) -> Tensor:
-        "What the templates are made of: the pixels of `x`, or `body(x)` (at its own precision, even under autocast), as floats of the templates' dtype (at least float32)"
-        x,dt = _check_floats(x.as_subclass(Tensor)),_float_dtype(self.templates)
-        if self.body is not None:
-            with _no_autocast(x.device.type): x = self.body(x.to(_float_param_dtype(self.body, dt))).as_subclass(Tensor)
-        return x.to(dt)
+        "What the templates are made of: the pixels of `x`, or `body(x)` (under autocast to `amp_dtype` if set; `Features` are that already), as floats of the templates' dtype (at least float32)"
+        x,dt = _check_floats(x),_float_dtype(self.templates)
+        if self.body is not None and not isinstance(x, Features):
+            with _autocast(x.device.type, self.amp_dtype) if self.amp_dtype else nullcontext():
+                x = self.body(x.as_subclass(Tensor).to(_float_param_dtype(self.body, dt)))
+        return x.as_subclass(Tensor).to(dt)
 
     def get_extra_state(self) -> dict:
         "What `state_dict` saves beside the tensors: the templates per class and, when they are float sums (the mean's, not the median's 256 level counts a pixel), the totals and counts the templates were made of"

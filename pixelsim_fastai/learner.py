@@ -14,6 +14,7 @@ from .core import *
 from .data import *
 from .data import _n_workers, _threads_beside
 from .clusters import *
+from .features import *
 from .callback import *
 
 # %% auto #0
@@ -60,7 +61,7 @@ class TemplateLearner(Learner):
             raise ValueError(f"These DataLoaders' targets come with the loss {lf}: a TemplateLearner needs single-label classification "
                              "(a `CategoryBlock` target, as `ImageDataLoaders` make); multi-label and regression targets have no class template.")
         super().__init__(dls, TemplateModel(dist, body, n_templates), loss_func=CrossEntropyLossFlat(), splitter=params,
-                         cbs=L(MeanTemplate(temperature, stat))+L(cbs), **kwargs)
+                         cbs=L(BodyPass(), MeanTemplate(temperature, stat))+L(cbs), **kwargs)
 
     def fit(self, n_epoch:int|None=None, *args, **kwargs):
         "Build the templates: one pass over the training set; with k templates per class, a k-means start and a Lloyd step per further pass (`None`: 1 + `kmeans_passes`). The rest of `Learner.fit`'s arguments are taken as it takes them; the learning rate and weight decay have no effect (there is no optimizer step)"
@@ -72,6 +73,10 @@ class TemplateLearner(Learner):
         self.n_iter = len(self.dl)
         with _threads_beside(_n_workers(self.dl)), (_template_pass(self) if self.training else nullcontext()):
             for o in enumerate(named_batches(self.dl)): self.one_batch(*o)
+
+    def _do_epoch_validate(self, ds_idx=1, dl=None):
+        "As `Learner`'s (validation, `get_preds`, `predict`), under `torch.inference_mode()`: no autograd bookkeeping at all"
+        with torch.inference_mode(): super()._do_epoch_validate(ds_idx, dl)
 
     def freeze_to(self, n:int):
         "As `Learner.freeze_to` (`freeze`, `unfreeze`, `fine_tune`), but the templates are never trained: they stay frozen"
@@ -135,19 +140,33 @@ def show_templates(self:TemplateLearner,
     show_images(t.cpu(), nrows=nrows if k == 1 else len(names), titles=[o if j == 0 else '' for o in names for j in range(k)], **kwargs)
 
 # %% ../nbs/01_learner.ipynb #18450932
+def _linear_weights(t:Tensor, dist:str, temperature:Tensor) -> tuple:
+    "The weights and biases of the linear layer whose scores are those of templates `t` (flattened) under `dist`, on features (L2-normalised for 'cos')"
+    if dist == 'cos': return F.normalize(t, dim=1)/temperature, (-1/temperature).expand(len(t))
+    scale = 1/(t.shape[1]*temperature)
+    return 2*t*scale, -(t*t).sum(1)*scale
+
+def _body_and_head(m:nn.Sequential) -> L:
+    "The parameter groups of a linear model with a body: the body's, then the rest's"
+    return L(m[0], m[1:]).map(params)
+
 @patch
 @delegates(Learner.__init__, but=['model', 'loss_func'])
 def to_linear(self:TemplateLearner, **kwargs) -> Learner:
-    "A standard fastai `Learner` whose `nn.Linear` layer gives this MSE template classifier's probabilities, ready to train (with k templates per class, a score per template, then their `class_scores`)"
+    "A standard fastai `Learner` whose `nn.Linear` layer gives this MSE or cosine template classifier's probabilities, ready to train (a body frozen; with k templates per class, a score per template, then their `class_scores`)"
     m = self.model
-    if m.dist != 'mse': raise ValueError(f"`to_linear` needs dist='mse', whose scores are linear in the image; this learner has dist={m.dist!r}.")
+    if m.dist == 'l1': raise ValueError("`to_linear` needs dist='mse' or 'cos', whose scores are linear in the (normalised) features; this learner has dist='l1'.")
     if not m.templates.numel(): raise RuntimeError("The templates are not built yet: call `learn.fit()` before `to_linear`.")
     t = m.templates.flatten(1)
-    scale = 1/(t.shape[1]*m.temperature)
     head = nn.Linear(t.shape[1], len(t)).to(t.device)
     with torch.no_grad():
-        head.weight.copy_(2*t*scale); head.bias.copy_(-(t*t).sum(1)*scale)
+        for p,v in zip((head.weight, head.bias), _linear_weights(t, m.dist, m.temperature)): p.copy_(v)
         if m.n_templates > 1: head.weight[~m.live],head.bias[~m.live] = 0,-1e9  # a template no item joined never scores
     pool = [] if m.n_templates == 1 else [Lambda(partial(class_scores, k=m.n_templates))]
-    model = nn.Sequential(*([] if m.body is None else [deepcopy(m.body)]), nn.Flatten(), head, *pool)
-    return Learner(self.dls, model, loss_func=CrossEntropyLossFlat(), **{'metrics': self.metrics, **kwargs})
+    norm = [Lambda(partial(F.normalize, dim=1))] if m.dist == 'cos' else []
+    model = nn.Sequential(*([] if m.body is None else [deepcopy(m.body)]), nn.Flatten(), *norm, head, *pool)
+    body = {} if m.body is None else dict(splitter=_body_and_head)
+    learn = Learner(self.dls, model, loss_func=CrossEntropyLossFlat(), **{'metrics': self.metrics, **body, **kwargs})
+    if m.body is not None: learn.freeze()
+    return learn
+
