@@ -334,5 +334,6 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                         'pixelsim_fastai.vision._torchvision_body': ( 'vision.html#_torchvision_body',
                                                                                       'pixelsim_fastai/vision.py'),
                                         'pixelsim_fastai.vision._weights_url': ('vision.html#_weights_url', 'pixelsim_fastai/vision.py'),
+                                        'pixelsim_fastai.vision.arch_named': ('vision.html#arch_named', 'pixelsim_fastai/vision.py'),
                                         'pixelsim_fastai.vision.template_learner': ( 'vision.html#template_learner',
                                                                                      'pixelsim_fastai/vision.py')}}}

@@ -15,6 +15,7 @@ from .data import *
 from .folders import *
 from .folders import _error_line, _unreadable_error, _print_unreadable, _show_progress
 from .learner import *
+from .vision import *
 from .report import *
 
 # %% auto #0
@@ -26,9 +27,11 @@ def fit_folder(
     dist:str='l1', # 'l1', 'mse' or 'cos'
     out:Path|str='pixelsim_out', # Output folder
     unreadable:dict|None=None, # The files left out as unreadable, with their problems (`unreadable_images`): listed in metrics.json
+    arch=None, # A network whose features the templates are of (`template_learner`'s `arch`); `None`: the pixels
+    **kwargs # The learner's: `n_templates`, `stat`, and with `arch`, `pretrained`
 ) -> dict:
-    "Fit a `TemplateLearner` on `dls`, print the report, and save the outputs to `out`"
-    learn = TemplateLearner(dls, dist=dist, metrics=accuracy)
+    "Fit a `TemplateLearner` (with `arch`, a `template_learner`) on `dls`, print the report, and save the outputs to `out`"
+    learn = TemplateLearner(dls, dist=dist, metrics=accuracy, **kwargs) if arch is None else template_learner(dls, arch, dist=dist, metrics=accuracy, **kwargs)
     dl = dls.valid.new(shuffle=False, drop_last=False)
     try:
         learn.fit()
@@ -38,9 +41,10 @@ def fit_folder(
         raise ValueError("The images differ in size: pass --size N to resize them") from e
     report = fit_report(learn, preds, targs, losses)
     if unreadable is not None: report['unreadable'] = [dict(file=str(f), problem=p) for f,p in unreadable.items()]
+    if arch is not None: report['arch'] = arch if isinstance(arch, str) else getattr(arch, '__name__', type(arch).__name__)
     print_report(report)
-    save_outputs(learn, ClassificationInterpretation(learn, dl, losses), report, out)
-    print(f"Wrote templates.png, confusion_matrix.png, top_losses.png, metrics.json and model.pkl to {Path(out).absolute()}")
+    files = save_outputs(learn, ClassificationInterpretation(learn, dl, losses), report, out)
+    print(f"Wrote {', '.join(files[:-1])} and {files[-1]} to {Path(out).absolute()}")
     return report
 
 # %% ../nbs/03_cli.ipynb #dde15dc5
@@ -115,7 +119,10 @@ def _fit(a):
         bad = dict(sorted(unreadable_images(files, _show_progress(len(files), a.bs)).items()))
         if bad: _print_unreadable(bad, f"Left out {len(bad)} of {_n_files(len(files))}, which cannot be read:", "(all in metrics.json)")
         else: print(f"Checked {_n_files(len(files))}: all readable.")
-    fit_folder(folder_dls(a.path, a.train, a.valid, a.valid_pct, a.size, a.bs, skip=list(bad or {})), a.dist, a.out, bad)
+    size,arch = a.size or (224 if a.arch else None),arch_named(a.arch) if a.arch else None
+    net = dict(arch=arch, pretrained=a.pretrained) if arch else {}
+    dls = folder_dls(a.path, a.train, a.valid, a.valid_pct, size, a.bs, skip=list(bad or {}))
+    fit_folder(dls, a.dist or ('cos' if arch else 'l1'), a.out, bad, n_templates=a.n_templates, stat=a.stat, **net)
 
 def _predict(a):
     res = predict_files(load_template_learner(a.model), image_paths(a.images), a.skip_unreadable)
@@ -128,7 +135,7 @@ def _predict(a):
 def _demo(a):
     name,path = _demo_data(a.offline)
     print(f"Data: {name}, at {path}")
-    fit_folder(folder_dls(path), a.dist, a.out)
+    fit_folder(folder_dls(path), a.dist or 'l1', a.out)
 
 def _fraction(s:str) -> float:
     "`--valid-pct`: a number strictly between 0 and 1"
@@ -150,7 +157,8 @@ def _pixelsim_parser() -> argparse.ArgumentParser:
     "The `pixelsim` command's arguments"
     p = argparse.ArgumentParser(prog='pixelsim', description="Fastbook's pixel-similarity baseline: one mean template per class, nearest template wins.")
     sub = p.add_subparsers(dest='command', required=True)
-    dist = dict(choices=list(distance_funcs), default='l1', help="distance: mean absolute (l1) or mean squared (mse) difference, or one minus the cosine similarity (cos) (default: %(default)s)")
+    dist = dict(choices=list(distance_funcs), help="distance: mean absolute (l1) or mean squared (mse) difference, or one minus the cosine similarity (cos) "
+                                                    "(default: l1 on the pixels, cos with --arch)")
     f = sub.add_parser('fit', help='fit on an image folder and write pictures, figures and the model',
                        description='Fit a TemplateLearner on an image folder: ImageNet-style train/ and valid/ folders of class folders, '
                                    'or one folder of class folders split at random by --valid-pct. Prints per-class and overall accuracy '
@@ -163,6 +171,12 @@ def _pixelsim_parser() -> argparse.ArgumentParser:
     f.add_argument('--valid-pct', type=_fraction, default=0.2, help='share held out for validation when there are no train/valid folders, between 0 and 1 (default: %(default)s)')
     f.add_argument('--size', type=_positive_int('the side in pixels to resize the images to, e.g. 28'), default=None, help='resize images to SIZE x SIZE (needed when they differ in size)')
     f.add_argument('--bs', type=_positive_int('the number of images per batch, e.g. 64'), default=64, help='batch size (default: %(default)s)')
+    f.add_argument('--arch', metavar='NAME', help="templates of this pretrained network's pooled features, not of the pixels: a torchvision or fastai architecture "
+                   "(resnet18, convnext_tiny, ...) or a timm name (with timm), its weights loaded as vision_learner loads them; images resized to 224 unless --size")
+    f.add_argument('--no-pretrained', dest='pretrained', action='store_false', help='with --arch: random weights instead of the pretrained ones')
+    f.add_argument('--n-templates', metavar='K', type=_positive_int('the number of templates per class, e.g. 5'), default=1,
+                   help='templates per class: K > 1 gives each class the centres of a k-means of its items (3 passes) (default: %(default)s)')
+    f.add_argument('--stat', choices=['mean', 'median'], default='mean', help="a class's template: its mean or (pixels only) its per-pixel median image (default: %(default)s)")
     f.add_argument('--out', default='pixelsim_out', help='output folder (default: %(default)s)')
     f.add_argument('--skip-unreadable', action='store_true',
                    help='first decode every image in full (in parallel, with a progress bar on a terminal) and leave out those that cannot be read '

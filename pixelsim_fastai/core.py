@@ -58,8 +58,7 @@ def _sq_dists(x, t):
 def _mean_sq_diff(x, t):
     "Mean squared difference, as one matrix product of `x` and `t` centred on the templates' mean (so that a common offset cannot cancel)"
     m = t.mean(0)
-    x,t = x-m,t-m
-    return _sq_dists(x, t) / x.shape[1]
+    return _sq_dists(x-m, t-m) / x.shape[1]
 
 _L1_BYTES = 2**22  # the absolute differences computed at once: 4 MB, which stay in the CPU's caches
 
@@ -101,8 +100,7 @@ def _check_floats(x:Tensor, what:str='images') -> Tensor:
 
 def _autocast(device_type:str, dtype:torch.dtype|None=None):
     "A context with autocast off on `device_type` (`dtype=None`), or on, to `dtype`; nothing to do where autocast does not exist"
-    if not torch.amp.is_autocast_available(device_type): return nullcontext()
-    return torch.autocast(device_type, dtype=dtype) if dtype else torch.autocast(device_type, enabled=False)
+    return torch.autocast(device_type, dtype=dtype, enabled=dtype is not None) if torch.amp.is_autocast_available(device_type) else nullcontext()
 
 def template_distance(
     x:Tensor, # Flattened images, (n, pixels), of any float dtype
@@ -124,13 +122,12 @@ def class_scores(s:Tensor, k:int=1, live:Tensor|None=None) -> Tensor:
     if live is not None: s = s.masked_fill(~live, -math.inf)
     return s.view(*s.shape[:-1], s.shape[-1]//k, k).logsumexp(-1)
 
-class Features(TensorBase):
-    "A batch of what a `TemplateModel`'s body gave (kept by a pass, `FeatureCache`): its `features` are these, the body does not run again"
+class Features(TensorBase): "A batch of what a `TemplateModel`'s body gave (kept by a pass, `FeatureCache`): its `features` are these, the body does not run again"
 
 class TemplateModel(Module):
     "Scores each class by minus the `dist` between the image's features (its pixels, or `body(x)`) and the class template, divided by `temperature` (with k templates per class, their `class_scores`)"
-    n_templates,totals,counts = 1,None,None  # learners exported before these existed: one template per class, their totals on the callback
-    amp_dtype = None  # the dtype of the learner's mixed precision while it runs (`MeanTemplate` sets it), which the body runs under on any device
+    n_templates,totals,counts = 1,None,None  # what `MeanTemplate` made the templates of, kept with them (`get_extra_state`); learners exported before these existed: one template per class, totals on the callback
+    amp_dtype = None  # the dtype of the learner's mixed precision while it runs (`BodyPass` sets it), which the body runs under on any device
     def __init__(self,
         dist:str='l1', # A key of `distance_funcs`: 'l1', 'mse' or 'cos'
         body:nn.Module|None=None, # Maps images to the features the templates are made of; `None` uses the pixels
@@ -141,11 +138,9 @@ class TemplateModel(Module):
         self.templates = nn.Parameter(torch.empty(0), requires_grad=False)
         self.register_buffer('temperature', tensor(1.))
         self.register_buffer('live', torch.ones(0, dtype=torch.bool))  # the templates that score: with k per class, those that training items joined
-        self.totals,self.counts = None,None  # what `MeanTemplate` made the templates of, kept with them (see `get_extra_state`)
 
     def forward(self, x:Tensor) -> Tensor:
         s = -self.distances(x)/self.temperature
-        if self.n_templates == 1: return s
         live = self.live if self.live.shape == self.templates.shape[:1] else None  # templates set by hand all score
         return class_scores(s, self.n_templates, live)
 

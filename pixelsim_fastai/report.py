@@ -32,12 +32,14 @@ def print_report(r:dict):
     print(f"{'all':<{w}}  {r['valid_items']:>6}  {r['correct']:>7}  {r['accuracy']:.4f}")
     print(f"validation loss ({r['dist']}, temperature {r['temperature']:.4g}): {r['valid_loss']:.4f}")
 
-def save_outputs(learn:TemplateLearner, interp:ClassificationInterpretation, report:dict, out:Path|str):
-    "Write templates.png, confusion_matrix.png, top_losses.png (from `interp`), metrics.json (`report`) and the exported learner model.pkl to `out`"
+def save_outputs(learn:TemplateLearner, interp:ClassificationInterpretation, report:dict, out:Path|str) -> list:
+    "Write templates.png (pixel templates only: a network's features are no picture), confusion_matrix.png, top_losses.png (from `interp`), metrics.json (`report`) and the exported learner model.pkl to `out`; returns their names"
     out = Path(out).absolute()
     out.mkdir(parents=True, exist_ok=True)
-    learn.show_templates(nrows=int(math.ceil(len(learn.dls.vocab)/8)))
-    plt.savefig(out/'templates.png', bbox_inches='tight')
+    pictures = learn.model.body is None
+    if pictures:
+        learn.show_templates(nrows=int(math.ceil(len(learn.dls.vocab)/8)))
+        plt.savefig(out/'templates.png', bbox_inches='tight')
     with learn.no_bar():
         interp.plot_confusion_matrix()
         plt.savefig(out/'confusion_matrix.png', bbox_inches='tight')
@@ -46,3 +48,4 @@ def save_outputs(learn:TemplateLearner, interp:ClassificationInterpretation, rep
     plt.close('all')
     (out/'metrics.json').write_text(json.dumps(report, indent=2))
     learn.export(out/'model.pkl')
+    return ['templates.png']*pictures + ['confusion_matrix.png', 'top_losses.png', 'metrics.json', 'model.pkl']

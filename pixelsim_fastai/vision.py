@@ -4,13 +4,14 @@
 
 # %% ../nbs/01a_vision.ipynb #a5a56dd6
 from __future__ import annotations
-import importlib.util
+import inspect, torchvision
+import fastai.vision.models as fastai_models
 from fastai.basics import *
-from fastai.vision.learner import create_vision_model, model_meta, TimmBody, _default_meta, _add_norm, _timm_norm
+from fastai.vision.learner import create_body, model_meta, TimmBody, _default_meta, _add_norm, _timm_norm
 from .learner import *
 
 # %% auto #0
-__all__ = ['PooledBody', 'template_learner']
+__all__ = ['PooledBody', 'template_learner', 'arch_named']
 
 # %% ../nbs/01a_vision.ipynb #996fef9f
 class PooledBody(Module):
@@ -29,18 +30,19 @@ def _weights_url(arch, weights) -> str:
     try: return (weights if hasattr(weights, 'url') else torchvision.models.get_model_weights(arch)[ifnone(weights, 'DEFAULT')]).url
     except Exception: return 'the address in the "Downloading" line above'
 
-def _torchvision_body(arch, pretrained:bool, weights, cut, n_in:int) -> nn.Module:
-    "The body of the architecture function `arch` with its weights and cut, as `vision_learner` makes it (`create_vision_model`, without the head)"
-    try: return create_vision_model(arch, 2, pretrained=pretrained, weights=weights, cut=cut, n_in=n_in)[0]
+def _torchvision_body(arch, meta:dict, pretrained:bool, weights, cut, n_in:int) -> nn.Module:
+    "The body of the architecture function `arch`, with the weights and cut `create_vision_model` gives it (its first steps: no head, which it cannot size for every body)"
+    try: model = arch(weights=meta['weights'] if weights is None and pretrained else weights) if 'weights' in meta else arch(pretrained=pretrained)
     except OSError as e:  # no network: urllib's URLError
         where = (f"torchvision downloads them from {_weights_url(arch, weights)} into {Path(torch.hub.get_dir())/'checkpoints'}: "
                  "with no network here, copy the file there from a machine that has one")
         raise _pretrained_error(arch.__name__, where, e) from e
+    return create_body(model, n_in, pretrained, ifnone(cut, meta['cut']))
 
 def _timm_body(arch:str, pretrained:bool, cut, n_in:int) -> tuple:
     "The body of the timm model `arch` (fastai's `TimmBody`) and its configuration"
-    if importlib.util.find_spec('timm') is None: raise ImportError(f"arch={arch!r} is a timm model name, which needs timm: `pip install timm`, or pass an architecture function such as `resnet18`.")
-    import timm
+    try: import timm
+    except ImportError as e: raise ImportError(f"arch={arch!r} is a timm model name, which needs timm: `pip install timm`, or pass an architecture function such as `resnet18`.") from e
     try: model = timm.create_model(arch, pretrained=pretrained, num_classes=0, in_chans=n_in)
     except OSError as e:  # no network: huggingface_hub's LocalEntryNotFoundError
         where = ("timm downloads them from the Hugging Face Hub into its cache (HF_HOME, by default ~/.cache/huggingface): with no network here, "
@@ -69,6 +71,18 @@ def template_learner(
         body,cfg = _timm_body(arch, pretrained, cut, n_in)
         if normalize: _timm_norm(dls, cfg, pretrained, n_in)
     else:
-        body = _torchvision_body(arch, pretrained, weights, cut, n_in)
-        if normalize: _add_norm(dls, model_meta.get(arch, _default_meta), pretrained, n_in)
+        meta = model_meta.get(arch, _default_meta)
+        body = _torchvision_body(arch, meta, pretrained, weights, cut, n_in)
+        if normalize: _add_norm(dls, meta, pretrained, n_in)
     return TemplateLearner(dls, dist=dist, body=PooledBody(body), n_templates=n_templates, stat=stat, **kwargs)
+
+# %% ../nbs/01a_vision.ipynb #366b3c9e
+def arch_named(name:str):
+    "The architecture `name` names: a torchvision or fastai architecture function (`fastai.vision.models`), else a timm model name (kept a string)"
+    f = getattr(fastai_models, name, None)
+    if inspect.isfunction(f): return f
+    try: import timm
+    except ImportError: timm = None
+    if timm is not None and timm.is_model(name): return name
+    raise ValueError(f"No torchvision or fastai architecture is called {name!r} (e.g. resnet18, resnet50, convnext_tiny, xresnet50)"
+                     + (", nor any timm model" if timm else "; timm model names need timm: pip install timm"))
