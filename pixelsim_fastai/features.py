@@ -6,6 +6,7 @@
 from __future__ import annotations
 from fastai.basics import *
 from .core import *
+from .data import _n_workers, _threads_beside
 
 # %% auto #0
 __all__ = ['FeatureCache', 'BodyPass']
@@ -39,6 +40,10 @@ class _CachedPass:
         self.positions = getattr(dl, 'positions', None) or list(range(len(dl.dataset)))
     def __iter__(self): return iter(self.batches)
     def __len__(self): return len(self.batches)
+
+def _pass_threads(model, dl):
+    "torch's threads in this process for a pass of `model` over `dl`: on the cores its loader workers leave free, or, for a body (a network, the work of the pass, which the workers wait on), all of them"
+    return _threads_beside(0 if model.body is not None else _n_workers(dl))
 
 def _amp_dtype(learn) -> torch.dtype|None:
     "The dtype of the learner's mixed precision (`to_fp16`, `to_bf16`) while it runs, or `None`"

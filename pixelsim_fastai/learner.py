@@ -12,9 +12,9 @@ from fastai.callback.mixup import MixHandler
 import cloudpickle
 from .core import *
 from .data import *
-from .data import _n_workers, _threads_beside
 from .clusters import *
 from .features import *
+from .features import _pass_threads
 from .callback import *
 
 # %% auto #0
@@ -69,9 +69,9 @@ class TemplateLearner(Learner):
         if self.mean_template.sample_only: warn(_sample_only(self.model.n_templates))
 
     def all_batches(self):
-        "Every batch of `self.dl`, with torch's threads in this process on the cores its loader workers leave free, naming any unreadable image file"
+        "Every batch of `self.dl`, with torch's threads in this process on the cores its loader workers leave free (all of them for a body, `_pass_threads`), naming any unreadable image file"
         self.n_iter = len(self.dl)
-        with _threads_beside(_n_workers(self.dl)), (_template_pass(self) if self.training else nullcontext()):
+        with _pass_threads(self.model, self.dl), (_template_pass(self) if self.training else nullcontext()):
             for o in enumerate(named_batches(self.dl)): self.one_batch(*o)
 
     def _do_epoch_validate(self, ds_idx=1, dl=None):
