@@ -218,6 +218,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                             'pixelsim_fastai/features.py'),
                                           'pixelsim_fastai.features._amp_dtype': ( 'features.html#_amp_dtype',
                                                                                    'pixelsim_fastai/features.py'),
+                                          'pixelsim_fastai.features._learner_precision': ( 'features.html#_learner_precision',
+                                                                                           'pixelsim_fastai/features.py'),
                                           'pixelsim_fastai.features._pass_threads': ( 'features.html#_pass_threads',
                                                                                       'pixelsim_fastai/features.py')},
             'pixelsim_fastai.folders': { 'pixelsim_fastai.folders._check_split': ( 'folders.html#_check_split',

@@ -7,7 +7,7 @@ from __future__ import annotations
 from fastai.basics import *
 from .core import *
 from .data import *
-from .features import _pass_threads
+from .features import _pass_threads, _learner_precision
 from .stats import *
 from .stats import _class_index, _n_classes, _check_every_class
 from .clusters import *
@@ -99,7 +99,7 @@ def _add_loader(mt, dl:DataLoader):
     to_vocab,device = _learner_vocab_index(mt, dl),mt.totals.device
     mt.model.eval()
     new = _pass_dl(mt.model, dl)
-    with torch.no_grad(), _pass_threads(mt.model, new):
+    with torch.no_grad(), _pass_threads(mt.model, new), _learner_precision(mt.learn):
         for b in named_batches(new):
             if len(b) != 2: raise ValueError(f"`update` needs batches of one input and one target, not {len(b)} tensors.")
             y = _class_index(b[1]).to(device)

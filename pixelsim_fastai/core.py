@@ -177,12 +177,12 @@ class TemplateModel(Module):
         "The (n, n_templates) distances between the images `x` and the templates"
         if not self.templates.numel(): raise RuntimeError("The templates are not built yet: call `learn.fit()` before predicting or validating.")
         f = self.features(x)
+        what = 'The images' if self.body is None else 'The features of the body'
         if f.shape[1:] != self.templates.shape[1:]:
-            what = 'Images' if self.body is None else 'Features of the body'
             raise ValueError(f"{what} of shape {tuple(f.shape[1:])} do not match the templates' {tuple(self.templates.shape[1:])}: "
                              "resize the images (e.g. `item_tfms=Resize(...)`) to the size and channels the templates were built with.")
         d = template_distance(f.flatten(1), self.templates.flatten(1), self.dist)
-        if not torch.isfinite(d).all(): raise ValueError("The images contain NaN or infinite pixels: clean or drop them before predicting.")
+        if not torch.isfinite(d).all(): raise ValueError(f"{what} contain NaN or infinite values: clean or drop the images before predicting.")
         return d
 
 # %% ../nbs/00_core.ipynb #7a1319f7

@@ -5,6 +5,7 @@
 # %% ../nbs/00e_features.ipynb #9f765a46
 from __future__ import annotations
 from fastai.basics import *
+from fastai.callback.fp16 import AMPMode
 from .core import *
 from .data import _n_workers, _threads_beside
 
@@ -46,9 +47,16 @@ def _pass_threads(model, dl):
     return _threads_beside(0 if model.body is not None else _n_workers(dl))
 
 def _amp_dtype(learn) -> torch.dtype|None:
-    "The dtype of the learner's mixed precision (`to_fp16`, `to_bf16`) while it runs, or `None`"
+    "The dtype of the learner's mixed precision (`to_fp16`, `to_bf16`), or `None`"
     mp = getattr(learn, 'mixed_precision', None)
-    return None if mp is None or mp.autocast is None else mp.autocast.fast_dtype
+    return None if mp is None else {AMPMode.BF16: torch.bfloat16, AMPMode.FP16: torch.float16}[AMPMode(mp.amp_mode)]
+
+@contextmanager
+def _learner_precision(learn):
+    "While it runs, the body runs under the learner's mixed precision, as in its `fit` (for `update`)"
+    kept,learn.model.amp_dtype = learn.model.amp_dtype,_amp_dtype(learn)
+    try: yield
+    finally: learn.model.amp_dtype = kept
 
 class BodyPass(Callback):
     "Runs the model's body once per item of a fit: under the learner's mixed precision on any device, and in a fit of several passes keeping the features of its first pass over each loader (`FeatureCache`) for the later ones"

@@ -89,8 +89,9 @@ def unreadable_images(
     return {f:p for f,p in zip(files, problems) if p is not None}
 
 def _error_line(e:BaseException) -> str:
-    "The first line of `e`'s message: all that `pixelsim` prints of an error"
-    lines = str(e).strip().splitlines()
+    "The first line of `e`'s message (for an error in a callback, of the message fastai's wrapper holds): all that `pixelsim` prints of an error"
+    lines = [o.strip() for o in str(e).strip().splitlines()]
+    if len(lines) > 1 and lines[0].startswith('Exception occured in `'): lines = lines[1:]
     return lines[0] if lines else type(e).__name__
 
 def _unreadable_error(files, e:Exception) -> Exception|None:

@@ -60,6 +60,8 @@ class TemplateLearner(Learner):
         if lf is not None and not isinstance(lf, CrossEntropyLossFlat):
             raise ValueError(f"These DataLoaders' targets come with the loss {lf}: a TemplateLearner needs single-label classification "
                              "(a `CategoryBlock` target, as `ImageDataLoaders` make); multi-label and regression targets have no class template.")
+        if stat == 'median' and body is not None:
+            raise ValueError("stat='median' counts the 256 levels of 8-bit pixels, and a body gives features: use stat='mean' with a body.")
         super().__init__(dls, TemplateModel(dist, body, n_templates), loss_func=CrossEntropyLossFlat(), splitter=params,
                          cbs=L(BodyPass(), MeanTemplate(temperature, stat))+L(cbs), **kwargs)
 
@@ -157,6 +159,8 @@ def to_linear(self:TemplateLearner, **kwargs) -> Learner:
     m = self.model
     if m.dist == 'l1': raise ValueError("`to_linear` needs dist='mse' or 'cos', whose scores are linear in the (normalised) features; this learner has dist='l1'.")
     if not m.templates.numel(): raise RuntimeError("The templates are not built yet: call `learn.fit()` before `to_linear`.")
+    if m.body is not None and (dt := next(m.body.parameters(), tensor(0.)).dtype) != torch.float32:
+        raise ValueError(f"`to_linear` trains the body on the float32 batches, and this body is {dt}: cast it first with `learn.model.body.float()`.")
     t = m.templates.flatten(1)
     head = nn.Linear(t.shape[1], len(t)).to(t.device)
     with torch.no_grad():

@@ -81,7 +81,7 @@ class MeanStat:
         rows = max(1, _ADD_BYTES//(8*f.shape[1]))
         for i in range(0, len(f), rows): totals.index_add_(0, y[i:i+rows], f[i:i+rows].double())  # the same sums, row by row
     def centres(self, totals:Tensor, counts:Tensor) -> Tensor:
-        if not torch.isfinite(totals).all(): raise ValueError("The training images contain NaN or infinite pixels: clean or drop them before fitting.")
+        if not torch.isfinite(totals).all(): raise ValueError("The training images (or, with a body, their features) contain NaN or infinite values: clean or drop them before fitting.")
         return totals/counts[:,None]
     def held_out(self, totals:Tensor, counts:Tensor): return lambda f,y: (totals[y] - f.flatten(1).double())/(counts[y][:,None]-1)
 

@@ -19,11 +19,15 @@ class PooledBody(Module):
     def __init__(self, body:nn.Module): self.body = body.to(memory_format=torch.channels_last)
     def forward(self, x:Tensor) -> Tensor:
         f = self.body(x.contiguous(memory_format=torch.channels_last) if x.ndim == 4 else x)
+        if not (isinstance(f, Tensor) and f.is_floating_point()):
+            raise TypeError(f"The body returned {type(f).__name__ if not isinstance(f, Tensor) else f.dtype}: it must return one float tensor of features per image "
+                            "(of a network that returns several feature maps, such as timm's `features_only`, pass a module that returns one).")
         return F.adaptive_avg_pool2d(f, 1).flatten(1) if f.ndim == 4 else f
 
 # %% ../nbs/01a_vision.ipynb #4ba26d6c
 def _pretrained_error(what:str, where:str, e:Exception) -> RuntimeError:
-    return RuntimeError(f"Cannot load the pretrained weights of {what} ({type(e).__name__}: {e}). {where}; or pass `pretrained=False` for random weights.")
+    return RuntimeError(f"Cannot load the pretrained weights of {what} ({type(e).__name__}: {e}). {where}; or pass `pretrained=False` "
+                        "(`--no-pretrained` on the command line) for random weights.")
 
 def _weights_url(arch, weights) -> str:
     "The address torchvision downloads `weights` of `arch` from (`None`: its default weights)"
@@ -66,8 +70,13 @@ def template_learner(
     **kwargs # `TemplateLearner`'s: `metrics`, `temperature`, `cbs`, ...
 ) -> TemplateLearner:
     "A `TemplateLearner` on the average-pooled features of a (pretrained) network's body, built as `vision_learner` builds its model"
-    if isinstance(arch, nn.Module): body = arch
+    if not isinstance(arch, str) and weights is not None and not pretrained:
+        warn(f'pretrained=False but `weights` are set ({weights}): they are loaded, as `vision_learner` does. For random weights pass weights=None too.')
+    if isinstance(arch, nn.Module):
+        if cut is not None or weights is not None: raise ValueError("An nn.Module is the body as it is: `cut` and `weights` do not apply to it (cut it and load its weights yourself).")
+        body = arch
     elif isinstance(arch, str):
+        if weights is not None: raise ValueError(f"{arch!r} is a timm name, whose weights are timm's (`pretrained`): `weights` is for torchvision architectures.")
         body,cfg = _timm_body(arch, pretrained, cut, n_in)
         if normalize: _timm_norm(dls, cfg, pretrained, n_in)
     else:
