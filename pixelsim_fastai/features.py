@@ -38,7 +38,7 @@ class _CachedPass:
     "The batches a `BodyPass` kept of a pass over `dl`, read in its place (with its dataset, and the positions of the pass that a process reads)"
     def __init__(self, batches:list, dl):
         self.batches,self.dataset = batches,dl.dataset
-        self.positions = getattr(dl, 'positions', None) or list(range(len(dl.dataset)))
+        self.positions = ifnone(getattr(dl, 'positions', None), torch.arange(len(dl.dataset)))
     def __iter__(self): return iter(self.batches)
     def __len__(self): return len(self.batches)
 
