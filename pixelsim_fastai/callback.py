@@ -135,7 +135,7 @@ class MeanTemplate(Callback):
         n = len(self.dl.dataset)
         self.positions = torch.arange(n) if positions is None else tensor(positions)
         self.sample = TemperatureSample(n, self.n_sample, self.seed)
-        self.class_sample = ClassSample(n, 64*self.model.n_templates, self.seed) if self.model.n_templates > 1 and (self.epoch == 0 or not self.templates.numel()) else None  # the k-means start
+        self.class_sample = ClassSample(n, 64*self.model.n_templates, self.seed, min_size=self.model.n_templates) if self.model.n_templates > 1 and (self.epoch == 0 or not self.templates.numel()) else None  # the k-means start
         self.learn.loss = tensor(float('nan'))
 
     def before_batch(self):
@@ -160,13 +160,14 @@ class MeanTemplate(Callback):
         if not len(y): return y
         if t is None: t = y if k == 1 else nearest_own_template(f, y, self.templates, k, self.model.dist)
         if self.totals is None or n_classes*k > len(self.totals): self.grow(n_classes, f.device)
-        self.statistic.add(self.totals, f, t)
+        self.model.totals = self.statistic.add(self.totals, f, t, self.counts)
         self.counts.add_(torch.bincount(t, minlength=len(self.counts)))
         return t
 
     def grow(self, n_classes:int, device):
         "Make room for the templates of `n_classes` classes in the totals and counts"
-        totals,counts = self.statistic.zeros(n_classes*self.model.n_templates, self.shape.numel(), device),torch.zeros(n_classes*self.model.n_templates, dtype=torch.long, device=device)
+        n,dtype = n_classes*self.model.n_templates,{} if self.totals is None else dict(dtype=self.totals.dtype)
+        totals,counts = self.statistic.zeros(n, self.shape.numel(), device, **dtype),torch.zeros(n, dtype=torch.long, device=device)
         if self.totals is not None: totals[:len(self.totals)],counts[:len(self.counts)] = self.totals,self.counts
         self.model.totals,self.model.counts = totals,counts
 

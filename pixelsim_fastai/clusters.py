@@ -15,35 +15,44 @@ __all__ = ['kmeans_passes', 'ClassSample', 'kmeans_pp', 'fill_empty', 'sample_km
 kmeans_passes = 2  # Lloyd passes that `fit()` runs after the k-means start, with k templates per class
 
 # %% ../nbs/00d_clusters.ipynb #43fb17bc
+_CLASS_SAMPLE_BYTES = 2**26  # the k-means start's class sample keeps at most this many bytes of features (64 MB), unless that is fewer than `min_size` items a class
+
 class ClassSample:
-    "A seeded random sample of up to `size` items of each class of a pass over `n` items: those of lowest random priority (fixed by their position in the pass, so the sample does not depend on batches or processes), in memory bounded by `size` per class"
-    def __init__(self, n:int, size:int, seed:int=0):
-        self.prio,self.size = torch.randperm(n, generator=torch.Generator().manual_seed(seed)),size
-        self.parts,self.n_new,self.cut = [],0,None  # kept and new (features, classes, priorities); the priority an item must beat
+    "A seeded random sample of up to `size` items of each class of a pass over `n` items: those of lowest random priority (fixed by their position in the pass, so the sample does not depend on batches or processes); fewer where the classes seen would take more than `_CLASS_SAMPLE_BYTES`, never fewer than `min_size`"
+    def __init__(self, n:int, size:int, seed:int=0, min_size:int=1):
+        self.prio,self.size,self.min_size = torch.randperm(n, generator=torch.Generator().manual_seed(seed)),size,min_size
+        self.parts,self.n_new,self.new_bytes,self.cut = [],0,0,None  # kept and new (features, classes, priorities); the priority an item must beat
+        self.n_classes,self.item_bytes = 0,0
+
+    def per_class(self) -> int:
+        "How many items of each class the sample keeps: `size`, or as many as fit in `_CLASS_SAMPLE_BYTES` for the classes seen so far (at least `min_size`)"
+        return max(self.min_size, min(self.size, _CLASS_SAMPLE_BYTES//max(1, self.n_classes*self.item_bytes)))
 
     def add(self, f:Tensor, y:Tensor, pos:Tensor):
         "Keep the items of `f` (classes `y`, at pass positions `pos`) that may be in the sample"
+        if not len(y): return
+        self.n_classes,self.item_bytes = max(self.n_classes, int(y.max())+1),f[0].nbytes
         p = self.prio[pos].to(f.device)
         if self.cut is not None:
             known = y < len(self.cut)
             keep = ~known | (p < self.cut.to(f.device)[y.where(known, 0)])
             f,y,p = f[keep],y[keep],p[keep]
-        self.parts.append((f, y, p)); self.n_new += len(y)
-        if self.n_new > max(self.size, sum(len(o[1]) for o in self.parts[:1])): self.compact()
+        self.parts.append((f, y, p)); self.n_new += len(y); self.new_bytes += f.nbytes
+        if self.n_new > max(self.per_class(), sum(len(o[1]) for o in self.parts[:1])) or self.new_bytes > _CLASS_SAMPLE_BYTES//2: self.compact()
 
     def compact(self) -> tuple:
         "Drop all but the sample; returns its (features, classes, priorities), sorted by class, then priority"
-        f,y,p = (torch.cat(o) for o in zip(*self.parts))
-        o = p.argsort()
-        o = o[y[o].argsort(stable=True)]
-        f,y,p = f[o],y[o],p[o]
+        y,p = (torch.cat(o) for o in list(zip(*self.parts))[1:])
+        i = p.argsort()
+        i = i[y[i].argsort(stable=True)]
         counts = torch.bincount(y)
-        keep = torch.arange(len(y), device=y.device) - (counts.cumsum(0)-counts)[y] < self.size
-        f,y,p = f[keep],y[keep],p[keep]
+        i = i[torch.arange(len(i), device=y.device) - (counts.cumsum(0)-counts)[y[i]] < self.per_class()]
+        f,y,p = torch.cat([o[0] for o in self.parts])[i],y[i],p[i]  # the features gathered once
         kept = torch.bincount(y, minlength=len(counts))
-        self.cut = torch.where(kept >= self.size, p[(kept.cumsum(0)-1).clamp_min(0)], len(self.prio))
-        self.parts,self.n_new = [(f, y, p)],0
+        self.cut = torch.where(kept >= self.per_class(), p[(kept.cumsum(0)-1).clamp_min(0)], len(self.prio))
+        self.parts,self.n_new,self.new_bytes = [(f, y, p)],0,0
         return f,y,p
+
 
 # %% ../nbs/00d_clusters.ipynb #5796c9c3
 def kmeans_pp(x:Tensor, k:int, dist:str, g:torch.Generator) -> Tensor:
@@ -61,10 +70,10 @@ def fill_empty(centres:Tensor, counts:Tensor, k:int, dist:str, f:Tensor, t:Tenso
     "`centres` (n_classes*k rows) with each one that has no items (`counts`) replaced by the row of `f` (at template indices `t`) of its class farthest from its own template, the farthest first; one with no row left keeps its place"
     empty = counts == 0
     if not empty.any(): return centres
-    far = distance_funcs[dist](f.flatten(1).to(centres.dtype), centres[t])
     for c in (torch.where(empty)[0]//k).unique().tolist():
         rows,e = torch.where(t//k == c)[0],torch.where(empty[c*k:(c+1)*k])[0] + c*k
-        take = rows[far[rows].argsort(descending=True)[:len(e)]]
+        far = distance_funcs[dist](f[rows].flatten(1).to(centres.dtype), centres[t[rows]])  # the class's rows only: no copy of all of `f`
+        take = rows[far.argsort(descending=True)[:len(e)]]
         centres[e[:len(take)]] = f[take].flatten(1).to(centres.dtype)
     return centres
 
@@ -74,8 +83,8 @@ def sample_kmeans(x:Tensor, k:int, stat, dist:str, g:torch.Generator, n_iter:int
     for _ in range(n_iter):
         new = template_distance(x, t, dist).argmin(1)
         if a is not None and (new == a).all(): break
-        a,totals,counts = new,stat.zeros(k, x.shape[1], x.device),torch.bincount(new, minlength=k)
-        stat.add(totals, x, a)
+        a,counts = new,torch.bincount(new, minlength=k)
+        totals = stat.add(stat.zeros(k, x.shape[1], x.device), x, a)
         t = fill_empty(torch.where((counts == 0)[:,None], t, stat.centres(totals, counts).to(t.dtype)), counts, k, dist, x, a)
     return a
 

@@ -73,8 +73,17 @@ def _gather_class_sample(s:ClassSample, device):
     every = [[torch.empty_like(t) for _ in range(dist.get_world_size())] for t in parts]
     for o,t in zip(every, parts): dist.all_gather(o, t)
     f,y,p = (torch.cat(o) for o in every)
+    if len(y): s.n_classes,s.item_bytes = int(y.max())+1,f[0].nbytes  # the whole pass's, which the items kept of each class depend on
     s.parts = [(f[y >= 0], y[y >= 0], p[y >= 0])]
     s.compact()
+
+def _all_reduce(t:Tensor, piece:int=2**24):
+    "Add up `t` over the processes in place; int16 level counts, which gloo and nccl cannot add, in int32 pieces"
+    if t.dtype != torch.int16: return dist.all_reduce(t)
+    for o in t.view(-1).split(piece):
+        wide = o.int()
+        dist.all_reduce(wide)
+        o.copy_(wide)
 
 class _Whole(GetAttr):
     "A loader that every process reads whole (a list of batches from `show_results`, or one of a prediction that returns its inputs, which fastai keeps before the model runs): its predictions are not gathered, which would repeat them"
@@ -101,7 +110,9 @@ class ShardedPass(Callback):
         if not n: return
         if mt.totals is None or len(mt.totals) < n: mt.grow(int(n)//mt.model.n_templates, n.device)
         if mt.sample.features is None: mt.sample.make_room(mt.shape, self.model.templates.dtype, n.device)
-        for t in (mt.totals, mt.counts, mt.sample.features, mt.sample.classes): dist.all_reduce(t)
+        dist.all_reduce(mt.counts)
+        mt.model.totals = mt.statistic.holding(mt.totals, int(mt.counts.max()))  # every process widens the level counts alike, to hold the sums
+        for t in (mt.totals, mt.sample.features, mt.sample.classes): _all_reduce(t)
 
     def before_validate(self):
         "Read this process's share of the validation set (with the fast reader), or of any other loader predictions are made on (with its own transforms, augmentation included for `tta`); a prediction that returns its inputs reads its loader whole"
