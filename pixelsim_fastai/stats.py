@@ -61,9 +61,10 @@ def _levels_at(hist:Tensor, ks:list) -> Tensor:
     res = torch.zeros(len(ks), *hist.shape[:2], dtype=torch.int16, device=hist.device)
     step = max(1, _LEVEL_PIECE//max(1, len(hist)))
     for i in range(0, hist.shape[1], step):
-        below = torch.zeros(hist[:, i:i+step].shape[:2], dtype=torch.int32, device=hist.device)  # items at or below the level so far
+        piece = hist[:, i:i+step]
+        below = torch.zeros(piece.shape[:2], dtype=torch.int32, device=hist.device)  # items at or below the level so far
         out = [(o[:, i:i+step], k[:,None]) for o,k in zip(res, ks)]
-        for level in hist[:, i:i+step].permute(2, 0, 1).contiguous():  # one level's counts contiguous
+        for level in piece.permute(2, 0, 1).contiguous():  # one level's counts contiguous
             below += level
             for o,k in out: o += below <= k  # a level is below the k-th item's while k items or fewer are at or below it
     return res
@@ -107,16 +108,16 @@ class MedianStat:
     held_out_power = {}  # a median without one item is not a multiple of the distance to the median: made by `held_out`
     max_bytes = 2**31  # the most the level counts may take, with the old ones while they are widened: 2 GB
     def zeros(self, n_templates:int, n_features:int, device, dtype=torch.uint8) -> Tensor:
-        return torch.zeros(self._check_room((n_templates, n_features, 256), dtype), dtype=dtype, device=device)
+        self._check_room((n_templates, n_features, 256), dtype)
+        return torch.zeros(n_templates, n_features, 256, dtype=dtype, device=device)
 
-    def _check_room(self, shape:tuple, dtype:torch.dtype, old:int=0) -> tuple:
-        "`shape`, after checking that counts of `dtype` in it (and `old` bytes beside them) fit in `max_bytes`"
+    def _check_room(self, shape:tuple, dtype:torch.dtype, old:int=0):
+        "Refuse level counts of `shape` and `dtype` that (with `old` bytes beside them) would take more than `max_bytes`"
         need = math.prod(shape)*dtype.itemsize + old
         if need > self.max_bytes:
-            raise MemoryError(f"stat='median' needs {need/2**30:.2f} GB for its level counts ({shape[0]} templates x {shape[1]:,} pixels x 256 levels, "
-                              f"{dtype.itemsize} byte(s) a count), more than `MedianStat.max_bytes` ({self.max_bytes/2**30:.2f} GB): make the images "
+            raise MemoryError(f"stat='median' needs {need/2**20:,.1f} MB for its level counts ({shape[0]} templates x {shape[1]:,} pixels x 256 levels, "
+                              f"{dtype.itemsize} byte(s) a count), more than `MedianStat.max_bytes` ({self.max_bytes/2**20:,.1f} MB): make the images "
                               "smaller (`item_tfms=Resize(...)`, `pixelsim fit --size N`), use stat='mean', or raise `template_stats['median'].max_bytes`.")
-        return shape
 
     def holding(self, totals:Tensor, n:int) -> Tensor:
         "`totals` in a dtype that holds counts up to `n` (widened, if need be, within `max_bytes`)"
@@ -140,7 +141,6 @@ class MedianStat:
         return lambda f,y: without(_pixel_levels(f), y)
 
 template_stats = dict(mean=MeanStat(), median=MedianStat())
-
 
 # %% ../nbs/00b_stats.ipynb #r0000023
 _SAMPLE_BYTES,_SAMPLE_MIN = 2**28,16  # the temperature sample holds at most this many bytes of features, unless that is fewer than this many items
