@@ -16,6 +16,7 @@ from .clusters import *
 from .features import *
 from .features import _pass_threads
 from .callback import *
+from .stats import _class_index
 
 # %% auto #0
 __all__ = ['TemplateLearner']
@@ -42,6 +43,12 @@ def _sample_only(k:int) -> str:
     return (f"With n_templates={k}, this fit ended after its first pass, the k-means start: the templates are a k-means of a sample of up to {64*k} items "
             f"of each class, not of every item. Each further epoch adds every item to its nearest template (a Lloyd step): call `fit()` for the "
             f"{1+kmeans_passes} passes of the k-means, or give `fit`, `fit_one_cycle` or `fine_tune` at least 2 epochs.")
+
+def _check_known_classes(y:Tensor, n:int):
+    "Refuse class indices `y` past the `n` classes that have templates"
+    if len(y) and (top := int(y.max())) >= n:
+        raise ValueError(f"Class {top} has no template: the training set has items of classes 0 to {n-1} only. Add training items of class {top}, "
+                         "or leave its items out of the validation set.")
 
 class TemplateLearner(Learner):
     "A `Learner` that classifies an image by its nearest class template under `dist` ('l1', 'mse' or 'cos')"
@@ -75,6 +82,11 @@ class TemplateLearner(Learner):
         self.n_iter = len(self.dl)
         with _pass_threads(self.model, self.dl), (_template_pass(self) if self.training else nullcontext()):
             for o in enumerate(named_batches(self.dl)): self.one_batch(*o)
+
+    def _do_one_batch(self):
+        "As `Learner`'s; a validation class that has no template is refused before the loss indexes past the scores"
+        if self.yb and self.model.templates.numel(): _check_known_classes(_class_index(self.yb[0]), len(self.model.templates)//self.model.n_templates)
+        super()._do_one_batch()
 
     def _do_epoch_validate(self, ds_idx=1, dl=None):
         "As `Learner`'s (validation, `get_preds`, `predict`), under `torch.inference_mode()`: no autograd bookkeeping at all"
