@@ -7,7 +7,7 @@ from __future__ import annotations
 from fastai.basics import *
 from .core import *
 from .data import *
-from .features import _pass_threads, _learner_precision
+from .features import _pass_threads, _learner_precision, _end_autocast
 from .stats import *
 from .stats import _class_index, _n_classes, _check_every_class
 from .clusters import *
@@ -31,10 +31,6 @@ def _check_settings(temperature:float|None, stat:str, n_sample:int|None):
     if n_sample is not None and n_sample < 1:
         raise ValueError(f"n_sample={n_sample!r}: the temperature and the training loss are computed on a sample of at least 1 training item (None: as many as fit in its memory).")
 
-def _end_autocast(learn:Learner):
-    "End `MixedPrecision`'s autocast region, which it closes after the loss, a step that a cancelled batch never reaches"
-    mp = getattr(learn, 'mixed_precision', None)
-    if mp is not None and mp.autocast is not None: mp.autocast.__exit__(None, None, None)
 
 # %% ../nbs/00c_callback.ipynb #r0000027
 _HELD_OUT_BYTES = 2**20  # float64 features of own templates built at once: the sample's items in pieces of up to 1 MB, which stay in the CPU's caches
@@ -93,6 +89,11 @@ _PASS_BYTES = 2**20  # pixels of a batch of a pass that reads image files and co
 def _pass_dl(model, dl:DataLoader) -> DataLoader:
     "`one_pass_dl(dl)` for `model`: in larger batches (up to `_PASS_BYTES` of pixels) when it has no `body`, whose memory the loader's batch size was chosen for"
     return one_pass_dl(dl, batch_bytes=0 if model.body is not None else _PASS_BYTES)
+
+def _in_order(dl) -> bool:
+    "Whether `dl`, a fastai loader that is not a process's share, yields every item once, in order, with its validation transforms, as `one_pass_dl` reads it"
+    if not isinstance(dl, DataLoader) or getattr(dl, 'positions', None) is not None or dl.shuffle or dl.drop_last: return False
+    return getattr(dl.dataset, 'split_idx', None) == 1
 
 def _add_loader(mt, dl:DataLoader):
     "Add every item of `dl` to the totals of `mt` (a `MeanTemplate`), its classes mapped to the learner's vocab"
@@ -201,8 +202,8 @@ class MeanTemplate(Callback):
         self.sample,self.class_sample,self.positions,self.kept = None,None,None,None
 
     def before_validate(self):
-        "Read the validation set with `one_pass_dl` (fast for image files)"
-        if self.dl is self.dls.valid: self.learn.dl = _pass_dl(self.model, self.dl)
+        "Read the validation set, and any loader of every item in order with validation transforms (`get_preds`, `ClassificationInterpretation` and `tta`'s plain pass copy it), with `one_pass_dl` (fast for image files)"
+        if self.dl is self.dls.valid or _in_order(self.dl): self.learn.dl = _pass_dl(self.model, self.dl)
 
 @patch
 def update(self:MeanTemplate, dl:DataLoader):

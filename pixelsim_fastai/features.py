@@ -58,6 +58,11 @@ def _learner_precision(learn):
     try: yield
     finally: learn.model.amp_dtype = kept
 
+def _end_autocast(learn:Learner):
+    "End `MixedPrecision`'s autocast region, which it closes after the loss, a step that a cancelled batch never reaches"
+    mp = getattr(learn, 'mixed_precision', None)
+    if mp is not None and mp.autocast is not None: mp.autocast.__exit__(None, None, None)
+
 class BodyPass(Callback):
     "Runs the model's body once per item of a fit: under the learner's mixed precision on any device, and in a fit of several passes keeping the features of its first pass over each loader (`FeatureCache`) for the later ones"
     order = Recorder.order-1.5  # after `ShardedPass` (whose share of a pass it stands in for), before `MeanTemplate` (which adds up what it leaves)
