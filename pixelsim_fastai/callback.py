@@ -90,10 +90,10 @@ def _pass_dl(model, dl:DataLoader) -> DataLoader:
     "`one_pass_dl(dl)` for `model`: in larger batches (up to `_PASS_BYTES` of pixels) when it has no `body`, whose memory the loader's batch size was chosen for"
     return one_pass_dl(dl, batch_bytes=0 if model.body is not None else _PASS_BYTES)
 
-def _in_order(dl) -> bool:
-    "Whether `dl`, a fastai loader that is not a process's share, yields every item once, in order, with its validation transforms, as `one_pass_dl` reads it"
-    if not isinstance(dl, DataLoader) or getattr(dl, 'positions', None) is not None or dl.shuffle or dl.drop_last: return False
-    return getattr(dl.dataset, 'split_idx', None) == 1
+def _in_order(dl, dls) -> bool:
+    "Whether `dl` is the validation set of `dls`, or another fastai loader (not a process's share) of every item once, in order, with validation transforms, as `one_pass_dl` reads it; one item (`predict`) is read as it is, cheaper than its copy"
+    if not isinstance(dl, DataLoader) or getattr(dl, 'positions', None) is not None or dl.shuffle or dl.drop_last: return dl is dls.valid
+    return dl is dls.valid or (getattr(dl.dataset, 'split_idx', None) == 1 and len(dl.dataset) > 1)
 
 def _add_loader(mt, dl:DataLoader):
     "Add every item of `dl` to the totals of `mt` (a `MeanTemplate`), its classes mapped to the learner's vocab"
@@ -203,7 +203,7 @@ class MeanTemplate(Callback):
 
     def before_validate(self):
         "Read the validation set, and any loader of every item in order with validation transforms (`get_preds`, `ClassificationInterpretation` and `tta`'s plain pass copy it), with `one_pass_dl` (fast for image files)"
-        if self.dl is self.dls.valid or _in_order(self.dl): self.learn.dl = _pass_dl(self.model, self.dl)
+        if _in_order(self.dl, self.dls): self.learn.dl = _pass_dl(self.model, self.dl)
 
 @patch
 def update(self:MeanTemplate, dl:DataLoader):

@@ -118,7 +118,7 @@ class ShardedPass(Callback):
         "Read this process's share of the validation set (with the fast reader), or of any other loader predictions are made on (with its own transforms, augmentation included for `tta`); a prediction that returns its inputs reads its loader whole"
         inputs = any(isinstance(cb, GatherPredsCallback) and cb.with_input for cb in self.cbs)
         if inputs or not isinstance(self.dl, DataLoader): self.learn.dl = _Whole(self.dl)
-        else: self.learn.dl = ShardDL(_pass_dl(self.model, self.dl) if self.dl is self.dls.valid or _in_order(self.dl) else self.dl)
+        else: self.learn.dl = ShardDL(_pass_dl(self.model, self.dl) if _in_order(self.dl, self.dls) else self.dl)
 
     def after_pred(self):
         "Gather the predictions and targets of every process's batch, so that the loss, metrics and predictions cover every item once, in order"
